@@ -1,0 +1,51 @@
+/**
+ * `stackgen certs [STACK] [--renew]`: the development CA and server certificates of a stack with TLS on,
+ * in <output>/tls (git-ignored). Creates what is missing; --renew replaces them all with a new CA.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { CommandContext } from '../io.js';
+import { serverIdentities, tlsPaths } from '../model/tls.js';
+import { applyChanges } from '../output/atomic.js';
+import { gitignoreChange } from '../output/secrets.js';
+import { tlsChanges } from '../output/tls-changes.js';
+import { selectStack } from '../runtime/select-stack.js';
+import { inspectCertificate } from '../tls/certificates.js';
+
+export interface CertsOptions extends CommandContext {
+  stack: string | undefined;
+  renew: boolean;
+}
+
+export async function certs(options: CertsOptions): Promise<void> {
+  const { cwd, io } = options;
+  const { stack } = await selectStack(cwd, io, options.stack, 'certs');
+  const paths = tlsPaths(stack);
+  if (!paths) throw new UsageError(`TLS is off in ${stack.sourceFile}: set tls.enabled: true first`);
+  if (!paths.caKey) {
+    io.out(
+      `${stack.sourceFile} uses your own certificates (tls.files); stackgen checked them and makes none.`,
+    );
+  } else {
+    const change = await tlsChanges(cwd, stack, { renew: options.renew });
+    const ignore = await gitignoreChange(cwd, change.ignore);
+    await applyChanges([...change.changes, ...(ignore ? [ignore] : [])]);
+    io.out(
+      change.created.length
+        ? `${stack.output}/: wrote ${change.created.join(', ')}`
+        : `${stack.output}/tls: the certificates exist; --renew replaces them with a new CA.`,
+    );
+    if (change.created.length && options.renew)
+      io.out('Restart the stack ("stackgen down", then "stackgen up") for its services to load them.');
+  }
+  const outDir = path.resolve(cwd, stack.output);
+  const ca = await readFile(path.join(outDir, paths.ca), 'utf8');
+  for (const identity of serverIdentities(stack)) {
+    const pair = identity.role === 'tempo' ? paths.tempo! : paths.collector;
+    const facts = await inspectCertificate(await readFile(path.join(outDir, pair.cert), 'utf8'), ca);
+    io.out(
+      `  ${identity.name}: ${[...facts.dnsNames, ...facts.ips].join(', ')}; valid until ${facts.notAfter.toISOString().slice(0, 10)}`,
+    );
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `stackgen status [STACK] [--json]`: each service's state, health and published ports. Works when
+ * nothing runs. The JSON shape (StatusReport) is stable and documented in the README.
+ */
+import { preflightDocker } from '../docker/cli.js';
+import {
+  ComposeProject,
+  type PublishedPort,
+  type ServiceHealth,
+  type ServiceState,
+} from '../docker/compose.js';
+import type { CommandContext } from '../io.js';
+import { SERVICE_NAMES } from '../model/normalize.js';
+import { probeCollector } from '../runtime/health.js';
+import { describeState, isUp } from '../runtime/progress.js';
+import { selectStack } from '../runtime/select-stack.js';
+
+export interface ServiceStatus {
+  service: string;
+  image: string;
+  /** A step that runs to completion (exit 0) before the services that need it, instead of staying up. */
+  oneShot: boolean;
+  /** A Docker container state, or "not created". */
+  state: ServiceState;
+  /** The exit code of a container that stopped, else null. */
+  exitCode: number | null;
+  health: ServiceHealth;
+  /** "docker" (the compose healthcheck), "probe" (stackgen asked the health endpoint) or null. */
+  healthSource: 'docker' | 'probe' | null;
+  container: string | null;
+  ports: PublishedPort[];
+}
+
+export interface StatusReport {
+  stack: string;
+  file: string;
+  project: string;
+  /**
+   * "running": every service runs (and every one-shot step completed); "partial": some do; "stopped":
+   * containers exist, none runs; "not created".
+   */
+  state: 'running' | 'partial' | 'stopped' | 'not created';
+  services: ServiceStatus[];
+}
+
+export interface StatusOptions extends CommandContext {
+  stack: string | undefined;
+  json: boolean;
+}
+
+export async function status(options: StatusOptions): Promise<StatusReport> {
+  const { cwd, io } = options;
+  const { stack } = await selectStack(cwd, io, options.stack, 'status');
+  const project = new ComposeProject(await preflightDocker(), stack, cwd);
+  const containers = await project.ps();
+  const services: ServiceStatus[] = [];
+  for (const { name: service, image, oneShot } of stack.services) {
+    const c = containers.find((x) => x.service === service);
+    const entry: ServiceStatus = {
+      service,
+      image,
+      oneShot,
+      state: c?.state ?? 'not created',
+      exitCode: c && c.state === 'exited' ? c.exitCode : null,
+      health: c?.health ?? 'none',
+      healthSource: c && c.health !== 'none' ? 'docker' : null,
+      container: c?.container ?? null,
+      ports: c?.ports ?? [],
+    };
+    if (service === SERVICE_NAMES.collector && c?.state === 'running') {
+      const probe = await probeCollector(project);
+      if (probe)
+        Object.assign(entry, { health: probe.healthy ? 'healthy' : 'unhealthy', healthSource: 'probe' });
+    }
+    services.push(entry);
+  }
+  const running = services.filter((s) => isUp(s, { ...s, exitCode: s.exitCode ?? 0 })).length;
+  const report: StatusReport = {
+    stack: stack.name,
+    file: stack.sourceFile,
+    project: stack.name,
+    state:
+      running === services.length
+        ? 'running'
+        : running > 0
+          ? 'partial'
+          : containers.length
+            ? 'stopped'
+            : 'not created',
+    services,
+  };
+  if (options.json) io.out(JSON.stringify(report, null, 2));
+  else printStatus(options, report);
+  return report;
+}
+
+function printStatus({ io }: StatusOptions, report: StatusReport): void {
+  const summary = {
+    running: 'running',
+    partial: 'partly running',
+    stopped: 'stopped',
+    'not created': 'not running ("stackgen up" starts it)',
+  }[report.state];
+  io.out(`${report.stack} (${report.file}): ${summary}`);
+  const rows = report.services.map((s) => [
+    s.service,
+    s.state === 'not created' ? 'not created' : describeState({ ...s, exitCode: s.exitCode ?? 0 }, s.oneShot),
+    s.ports.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}`).join(', '),
+  ]);
+  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i ? 5 : 7));
+  io.out(`  ${'SERVICE'.padEnd(widths[0]!)}  ${'STATE'.padEnd(widths[1]!)}  PORTS`);
+  for (const [service, state, ports] of rows)
+    io.out(`  ${service!.padEnd(widths[0]!)}  ${state!.padEnd(widths[1]!)}  ${ports}`);
+}

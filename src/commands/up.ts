@@ -1,0 +1,264 @@
+/**
+ * `stackgen up [STACK] [--wait-timeout <s>]`: preflight, `docker compose up -d --wait`, then a summary of
+ * where everything is; on failure, which service failed, its state and health and its last log lines.
+ */
+import { preflightDocker, docker as dockerCommand, firstLine } from '../docker/cli.js';
+import { ComposeProject, type ContainerState } from '../docker/compose.js';
+import { OperationError } from '../errors.js';
+import type { CommandContext, Io } from '../io.js';
+import { totalMemoryMiB } from '../model/memory.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { applyChanges } from '../output/atomic.js';
+import { planGeneration } from '../output/generate.js';
+import { envFilePath } from '../output/secrets.js';
+import { stackEndpoints } from '../render/endpoints.js';
+import { waitForCollector } from '../runtime/health.js';
+import { withLock } from '../runtime/lock.js';
+import { assertPortsFree } from '../runtime/ports.js';
+import { describeState, isUp, Progress } from '../runtime/progress.js';
+import { selectStack } from '../runtime/select-stack.js';
+
+export interface UpOptions extends CommandContext {
+  stack: string | undefined;
+  /** Seconds to wait for every service to be running and healthy. */
+  waitTimeout: number;
+  /** Leave a stack that failed to start as it is, for inspection, instead of removing its containers. */
+  keepOnFailure: boolean;
+}
+
+export interface UpResult {
+  stack: string;
+  seconds: number;
+  services: ContainerState[];
+}
+
+export async function up(options: UpOptions): Promise<UpResult> {
+  const { cwd, io } = options;
+  const { stack } = await selectStack(cwd, io, options.stack, 'up');
+  const docker = await preflightDocker();
+  const project = new ComposeProject(docker, stack, cwd);
+  return withLock(docker.host, stack.name, 'up', async () => {
+    await assertGeneratedAndSecrets(project, io);
+    await assertExternalNetworks(stack);
+    await assertPortsFree(project);
+    await warnAboutMemory(stack, io);
+    await pullMissingImages(project, io);
+    io.err(`Starting ${stack.name} from ${stack.output}/compose.yaml (Compose ${docker.composeVersion}):`);
+    const started = Date.now();
+    const services = await startAndWait(project, options, started);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    printSummary(io, stack, seconds);
+    return { stack: stack.name, seconds, services };
+  });
+}
+
+/** The files compose reads must be what the stack file says, and its secrets must exist. */
+async function assertGeneratedAndSecrets(project: ComposeProject, io: Io): Promise<void> {
+  const { stack, root } = project;
+  const generation = await planGeneration(root, [stack], { force: false });
+  const drift = generation.outcomes[0]!.states.filter((s) => s.status !== 'current');
+  if (drift.length) {
+    const list = drift.slice(0, 5).map((s) => `${s.path} ${s.status}`);
+    throw new OperationError(
+      `${stack.output} is not up to date with ${stack.sourceFile} (${list.join(', ')}${drift.length > 5 ? ', …' : ''}): run "npx stackgen generate" first`,
+    );
+  }
+  if (generation.changes.length) {
+    await applyChanges(generation.changes);
+    io.err(`${envFilePath(stack)}: created ${generation.outcomes[0]!.secretsCreated.join(', ')}`);
+  }
+}
+
+async function assertExternalNetworks(stack: Stack): Promise<void> {
+  for (const network of stack.networks.applications.filter((n) => n.external)) {
+    const inspect = await dockerCommand(['network', 'inspect', network.name]).catch(() => undefined);
+    if (!inspect) {
+      throw new OperationError(
+        `the network ${network.name} is external (created by another compose project) and does not exist yet: start that project first, or set external: false in the stack file`,
+      );
+    }
+  }
+}
+
+async function warnAboutMemory(stack: Stack, io: Io): Promise<void> {
+  const info = await dockerCommand(['info', '--format', '{{.MemTotal}}']).catch(() => undefined);
+  const total = Number(info?.stdout ?? 0) / 1024 / 1024;
+  const needed = totalMemoryMiB(stack);
+  if (total > 0 && total < needed) {
+    io.err(
+      `warning: the Docker engine has ${Math.round(total)} MiB of memory and the stack's limits add up to ${needed} MiB; services may be killed when they reach it`,
+    );
+  }
+}
+
+/**
+ * Pulls the images that are not on the engine yet, before the wait starts: a first download can take
+ * longer than any wait timeout, and a registry that cannot be reached deserves its own message.
+ */
+async function pullMissingImages(project: ComposeProject, io: Io): Promise<void> {
+  const missing: string[] = [];
+  for (const [service, image] of Object.entries(project.stack.images)) {
+    const found = await dockerCommand(['image', 'inspect', '--format', '{{.Id}}', image]).catch(
+      () => undefined,
+    );
+    if (!found) missing.push(service);
+  }
+  if (missing.length === 0) return;
+  io.err(`Pulling ${missing.map((s) => project.stack.images[s]).join(', ')} …`);
+  const pull = await project.run(['pull', ...missing], { all: true }, ['--progress', 'plain']);
+  if (pull.exitCode !== 0) {
+    const why = String(pull.all ?? '')
+      .split('\n')
+      .filter((l) => /error|denied|not found|timeout|no such host|connection/i.test(l))
+      .slice(-3)
+      .map((l) => `  ${l.trim()}`);
+    throw new OperationError(
+      [
+        `could not pull the images of ${missing.join(', ')}:`,
+        ...why,
+        'Behind a registry mirror or in an air gap, set images.registry or images.overrides in the stack file.',
+      ].join('\n'),
+    );
+  }
+}
+
+async function startAndWait(
+  project: ComposeProject,
+  options: UpOptions,
+  started: number,
+): Promise<ContainerState[]> {
+  const { io } = options;
+  const progress = new Progress(io, project.stack.services);
+  const child = project.run(
+    [
+      'up',
+      '--detach',
+      '--wait',
+      '--wait-timeout',
+      String(options.waitTimeout),
+      '--remove-orphans',
+      '--pull',
+      'never',
+    ],
+    { all: true },
+    ['--progress', 'plain'],
+  );
+  let stopped: 'interrupted' | 'timeout' | undefined;
+  const stop = (why: typeof stopped) => () => {
+    stopped ??= why;
+    child.kill('SIGTERM');
+  };
+  const onInterrupt = stop('interrupted');
+  process.once('SIGINT', onInterrupt);
+  // Compose's --wait-timeout bounds only its last phase, not waiting on depends_on healthchecks.
+  const deadline = setTimeout(stop('timeout'), options.waitTimeout * 1000);
+  const timer = setInterval(() => void project.ps().then((s) => !stopped && progress.update(s)), 1000);
+  let result: Awaited<typeof child>;
+  try {
+    result = await child;
+  } finally {
+    clearInterval(timer);
+    clearTimeout(deadline);
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  const states = await project.ps();
+  progress.update(states);
+  if (stopped === 'interrupted') {
+    throw new OperationError(
+      `stopped waiting (interrupted). Containers already started keep running: "stackgen status ${project.stack.name}" shows them, "stackgen down ${project.stack.name}" removes them.`,
+    );
+  }
+  if (result.exitCode === 0 && !stopped) {
+    const deadline = Math.max(started + options.waitTimeout * 1000, Date.now() + 10_000);
+    const probe = await waitForCollector(project, deadline);
+    if (!probe || probe.healthy) {
+      // Compose cannot see the collector's health; the probe can.
+      const probed = states.map((s) =>
+        s.service === SERVICE_NAMES.collector && probe ? { ...s, health: 'healthy' as const } : s,
+      );
+      progress.update(probed);
+      return probed;
+    }
+    return fail(project, options, states, [
+      {
+        service: SERVICE_NAMES.collector,
+        problem: `running, but its health endpoint ${probe.via} does not answer`,
+      },
+    ]);
+  }
+  return fail(project, options, states, [], String(result.all ?? ''));
+}
+
+/**
+ * Explains what did not come up (each failing service with its state and last log lines), then, unless
+ * kept for inspection, removes the containers. `found` adds problems Docker cannot see (the collector's
+ * health, asked by stackgen).
+ */
+async function fail(
+  project: ComposeProject,
+  options: UpOptions,
+  states: ContainerState[],
+  found: { service: string; problem: string }[],
+  composeOutput = '',
+): Promise<never> {
+  const { stack } = project;
+  const lines = [`${stack.name} did not come up within ${options.waitTimeout}s.`];
+  const problems = [
+    ...stack.services
+      .map((s) => ({ ...s, state: states.find((c) => c.service === s.name) }))
+      .filter((s) => !isUp(s, s.state))
+      .map((s) => ({
+        service: s.name,
+        problem: describeState(s.state, s.oneShot),
+        started: s.state && s.state.state !== 'created',
+      })),
+    ...found.map((f) => ({ ...f, started: true })),
+  ];
+  for (const { service, problem, started } of problems) {
+    lines.push(`  ${service}: ${problem}`);
+    const logs = started ? await lastLogLines(project, service) : [];
+    if (logs.length) lines.push(`    last log lines:`, ...logs.map((l) => `      ${l}`));
+  }
+  const composeErrors = composeOutput
+    .split('\n')
+    .filter((l) => /error|failed|unhealthy|denied|not found|timeout|allocated/i.test(l))
+    .slice(-5);
+  if (composeErrors.length)
+    lines.push('  docker compose said:', ...composeErrors.map((l) => `    ${l.trim()}`));
+  if (options.keepOnFailure) {
+    lines.push(`Left as it is for inspection (--keep-on-failure); "stackgen down ${stack.name}" removes it.`);
+  } else {
+    const down = await project.run(['down', '--remove-orphans']);
+    lines.push(
+      down.exitCode === 0
+        ? 'Removed the stack\'s containers and networks (data volumes are kept). Fix the cause and run "stackgen up" again.'
+        : `Could not remove the containers: ${firstLine(String(down.stderr ?? ''))}`,
+    );
+  }
+  throw new OperationError(lines.join('\n'));
+}
+
+async function lastLogLines(project: ComposeProject, service: string): Promise<string[]> {
+  const logs = await project.run(['logs', '--no-color', '--no-log-prefix', '--tail', '15', service]);
+  const text = String(logs.stdout ?? '')
+    // eslint-disable-next-line no-control-regex -- compose's log lines carry terminal escape codes
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .trim();
+  return text ? text.split('\n') : [];
+}
+
+function printSummary(io: Io, stack: Stack, seconds: number): void {
+  io.out(`${stack.name} is up (${Object.keys(stack.images).length} services, ${seconds}s):`);
+  const endpoints = stackEndpoints(stack);
+  const width = Math.max(...endpoints.map((e) => e.name.length));
+  for (const endpoint of endpoints) {
+    io.out(
+      `  ${endpoint.name.padEnd(width)}  ${(endpoint.host ?? 'not published').padEnd(26)}  in the network: ${endpoint.network}`,
+    );
+  }
+  if (stack.components.includes('grafana'))
+    io.out(`  Grafana's password is GRAFANA_ADMIN_PASSWORD in ${stack.output}/.env`);
+  io.out(
+    `  Apps join the networks ${[stack.networks.observability, ...stack.networks.applications.map((n) => n.name)].join(', ')} (see ${stack.output}/README.md).`,
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * `stackgen verify [STACK] [--json] [--timeout <s>]`: is the pipeline working, or is it my
+ * instrumentation? Checks the running stack hop by hop (see verify/verify.ts); exit 0 only when no hop
+ * fails. The JSON shape (VerifyReport) is stable and documented in the README.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { preflightDocker } from '../docker/cli.js';
+import { ComposeProject } from '../docker/compose.js';
+import { OperationError } from '../errors.js';
+import type { CommandContext, Io } from '../io.js';
+import { tlsPaths } from '../model/tls.js';
+import { envFilePath, parseEnv } from '../output/secrets.js';
+import { readIfExists } from '../output/drift.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { probeCollector, probeCollectorFromHost, type Probe } from '../runtime/health.js';
+import { selectStack } from '../runtime/select-stack.js';
+import { syntheticServiceName, verifyStack, type HopResult, type VerifyReport } from '../verify/verify.js';
+
+export interface VerifyOptions extends CommandContext {
+  stack: string | undefined;
+  json: boolean;
+  /** Seconds the backend and Prometheus get to show the synthetic span. */
+  timeout: number;
+}
+
+export async function verify(options: VerifyOptions): Promise<VerifyReport> {
+  const { cwd, io } = options;
+  const { stack } = await selectStack(cwd, io, options.stack, 'verify');
+  const secrets = parseEnv((await readIfExists(path.resolve(cwd, envFilePath(stack)))) ?? '');
+  const tls = tlsPaths(stack);
+  let ca: string | undefined;
+  if (tls) {
+    const caFile = path.resolve(cwd, stack.output, tls.ca);
+    ca = await readFile(caFile, 'utf8').catch(() => {
+      throw new OperationError(
+        `the stack's CA ${path.relative(cwd, caFile)} is missing: run "stackgen certs ${stack.name}" (or generate)`,
+      );
+    });
+  }
+  const service = syntheticServiceName();
+  if (!options.json)
+    io.out(`Verifying the ${stack.name} stack (${stack.sourceFile}) with spans of ${service}`);
+  const report = await verifyStack({
+    stack,
+    service,
+    projectRoot: cwd,
+    secrets,
+    ca,
+    timeoutMs: options.timeout * 1000,
+    probeCollector: () => probeCollectorFromHost(stack) ?? probeThroughDocker(stack, cwd),
+    onHop: options.json ? undefined : (hop) => printHop(io, hop),
+  });
+  if (options.json) io.out(JSON.stringify(report, null, 2));
+  const failed = report.hops.filter((h) => h.status === 'fail');
+  if (failed.length) {
+    const first = failed[0]!;
+    throw new OperationError(
+      `verify failed at hop ${first.step} (${first.name})` +
+        (failed.length > 1 ? ` and ${failed.length - 1} later hop${failed.length > 2 ? 's' : ''}` : ''),
+    );
+  }
+  if (!options.json) {
+    io.out(
+      `The pipeline works: find the spans of ${service} in the UI. If your own telemetry is missing, ` +
+        `compare your app's OTEL_* settings with "stackgen env ${stack.name}".`,
+    );
+  }
+  return report;
+}
+
+/** Without a published health port: ask from a sibling container, if the collector runs at all. */
+async function probeThroughDocker(stack: Stack, cwd: string): Promise<Probe | undefined> {
+  const project = new ComposeProject(await preflightDocker(), stack, cwd);
+  const collector = (await project.ps()).find((c) => c.service === SERVICE_NAMES.collector);
+  if (collector?.state !== 'running') {
+    return {
+      healthy: false,
+      via: 'docker compose ps',
+      reason: `the collector (${SERVICE_NAMES.collector}) is ${collector ? collector.state : 'not running'}`,
+    };
+  }
+  return probeCollector(project);
+}
+
+function printHop(io: Io, hop: HopResult): void {
+  const seconds = `${hop.seconds.toFixed(1)}s`.padStart(6);
+  io.out(`  ${hop.step}  ${hop.status.padEnd(4)}  ${hop.name.padEnd(26)} ${seconds}  ${hop.detail}`);
+  if (hop.hint) io.out(`           hint: ${hop.hint}`);
+}

@@ -1,0 +1,83 @@
+/**
+ * The real Docker CLI and Compose v2, through execa. Preflight finds out, with a clear message for each,
+ * whether the docker CLI exists, the engine answers (DOCKER_HOST and contexts are honoured because the
+ * CLI reads them), and Compose v2 is there as the `docker compose` plugin or a standalone `docker-compose`.
+ */
+import { execa, type Options } from 'execa';
+import { OperationError } from '../errors.js';
+
+/** How to run compose: `docker compose …` or `docker-compose …` (v2 standalone). */
+export interface Docker {
+  compose: { file: string; args: string[] };
+  composeVersion: string;
+  /** Where the engine is, for messages and lock keys. */
+  host: string;
+}
+
+export function dockerHost(): string {
+  return (
+    process.env.DOCKER_HOST ||
+    (process.env.DOCKER_CONTEXT ? `context ${process.env.DOCKER_CONTEXT}` : 'unix:///var/run/docker.sock')
+  );
+}
+
+export async function preflightDocker(): Promise<Docker> {
+  const cli = await execa('docker', ['--version'], { reject: false });
+  if (notFound(cli)) {
+    throw new OperationError(
+      'docker was not found on the PATH: install Docker Engine (or Docker Desktop) and try again',
+    );
+  }
+  const host = dockerHost();
+  const engine = await execa('docker', ['version', '--format', '{{.Server.Version}}'], {
+    reject: false,
+    timeout: 20_000,
+  });
+  if (engine.exitCode !== 0 || engine.timedOut) {
+    const why = engine.timedOut ? 'no answer within 20s' : firstLine(engine.stderr) || 'no answer';
+    throw new OperationError(
+      `the Docker engine at ${host} does not answer (${why}). Start it (e.g. "sudo systemctl start docker"), or point DOCKER_HOST at a running engine`,
+    );
+  }
+  const compose = await findCompose();
+  return { ...compose, host };
+}
+
+async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>> {
+  const plugin = await execa('docker', ['compose', 'version', '--short'], { reject: false });
+  if (plugin.exitCode === 0 && majorVersion(plugin.stdout) >= 2) {
+    return { compose: { file: 'docker', args: ['compose'] }, composeVersion: plugin.stdout.trim() };
+  }
+  const standalone = await execa('docker-compose', ['version', '--short'], { reject: false });
+  if (standalone.exitCode === 0 && majorVersion(standalone.stdout) >= 2) {
+    return { compose: { file: 'docker-compose', args: [] }, composeVersion: standalone.stdout.trim() };
+  }
+  const v1 =
+    standalone.exitCode === 0 ? ` (found docker-compose ${standalone.stdout.trim()}, which is v1)` : '';
+  throw new OperationError(
+    `Docker Compose v2 was not found${v1}: install the "docker compose" plugin (Debian and Ubuntu: the docker-compose package of version 2, or docker-compose-plugin from Docker's repository)`,
+  );
+}
+
+function majorVersion(text: string): number {
+  return Number(/(\d+)\./.exec(text.trim().replace(/^v/, ''))?.[1] ?? 0);
+}
+
+function notFound(result: { exitCode?: number; code?: string; failed: boolean }): boolean {
+  return result.failed && (result.code === 'ENOENT' || result.exitCode === undefined);
+}
+
+export function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+}
+
+/** `docker …`, failing with an OperationError that quotes docker's own words. */
+export async function docker(args: string[], options: Options = {}) {
+  const result = await execa('docker', args, { reject: false, ...options });
+  if (result.exitCode !== 0) {
+    throw new OperationError(
+      `docker ${args[0]} failed: ${firstLine(String(result.stderr ?? '')) || `exit code ${result.exitCode}`}`,
+    );
+  }
+  return result;
+}

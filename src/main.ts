@@ -1,0 +1,48 @@
+/**
+ * Entry point: runs the CLI and turns every outcome into an exit code. The only place that decides them:
+ * 0 success; 1 a check or an operation failed; 2 invalid input or usage.
+ */
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.js';
+import { ExitError, InternalError } from './errors.js';
+import { processIo, type Io } from './io.js';
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) exitQuietlyWhenOutputCloses();
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    return exitCodeFor(error, io);
+  }
+}
+
+/** `stackgen status | head -1`: when the reader goes away, stop without a trace, as other CLIs do. */
+function exitQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
+function exitCodeFor(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message already; --help and --version end here too.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof ExitError) {
+    io.err(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof InternalError) {
+    io.err(`${error.message}\nThis is a bug in stackgen. Please report it, with the stack file if you can.`);
+    return 1;
+  }
+  io.err(
+    `stackgen failed unexpectedly. This is a bug; please report it with this trace:\n${(error as Error).stack ?? String(error)}`,
+  );
+  return 1;
+}

@@ -1,0 +1,238 @@
+/**
+ * Reading stack files: the only file I/O of the model. Turns YAML and validation problems into issues
+ * located at `file:line:col`, using the node positions the `yaml` library keeps.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
+import { StackInvalidError, type Issue } from '../errors.js';
+import type { AppFacts, Stack } from './normalize.js';
+import { didYouMean } from './rules.js';
+import type { StackParsed } from './schema.js';
+import { checkTlsFiles } from '../tls/check-files.js';
+import { finishStack, parseStack, type PathIssue } from './validate.js';
+
+export interface LoadedStack {
+  stack: Stack;
+  warnings: Issue[];
+  /** The source position of a field, for problems found later (across stacks, at run time). */
+  locate(path: (string | number)[]): Pick<Issue, 'file' | 'line' | 'col' | 'path'>;
+}
+
+/** A stack file's text, parsed and located. */
+interface Source {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+/**
+ * Reads and validates one stack file. `file` is relative to `root` (the project root); issues name it so.
+ * Throws StackInvalidError with every problem found.
+ */
+export async function loadStack(root: string, file: string): Promise<LoadedStack> {
+  const text = await readText(root, file);
+  return loadStackText(root, file, text);
+}
+
+export async function loadStackText(root: string, file: string, text: string): Promise<LoadedStack> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const source: Source = { file, doc, lines };
+  const yamlIssue =
+    (severity: Issue['severity']) =>
+    (e: YAMLError): Issue => ({
+      file,
+      line: e.linePos?.[0].line,
+      col: e.linePos?.[0].col,
+      path: '',
+      message: yamlMessage(e.message),
+      severity,
+    });
+  const yamlIssues = [...doc.errors.map(yamlIssue('error')), ...doc.warnings.map(yamlIssue('warning'))];
+  if (doc.errors.length) throw new StackInvalidError(yamlIssues);
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new StackInvalidError([
+      { file, line: 1, col: 1, path: '', message: String((error as Error).message), severity: 'error' },
+    ]);
+  }
+  if (raw === null || raw === undefined) {
+    throw new StackInvalidError([
+      { file, line: 1, col: 1, path: '', message: 'the stack file is empty', severity: 'error' },
+    ]);
+  }
+
+  const { parsed, issues } = parseStack(raw);
+  if (!parsed) throw new StackInvalidError([...yamlIssues, ...issues.map((i) => locate(source, i))]);
+
+  const facts = await readAppFacts(root, parsed);
+  const finished = finishStack(parsed, file.split(path.sep).join('/'), facts.facts);
+  const tls = await checkTlsFiles(root, finished.stack);
+  const all = [...facts.issues, ...finished.issues, ...tls].map((i) => locate(source, i));
+  const warnings = [...yamlIssues, ...all.filter((i) => i.severity === 'warning')];
+  if (all.some((i) => i.severity === 'error'))
+    throw new StackInvalidError([...warnings, ...all.filter((i) => i.severity === 'error')]);
+  return {
+    stack: finished.stack,
+    warnings,
+    locate: (at) => {
+      const { file, line, col, path } = locate(source, { path: at, message: '', severity: 'error' });
+      return { file, line, col, path };
+    },
+  };
+}
+
+async function readText(root: string, file: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(root, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new StackInvalidError([
+      { file, path: '', message: `cannot read the stack file: ${reason}`, severity: 'error' },
+    ]);
+  }
+}
+
+/**
+ * For apps whose compose file exists: check the service is in it and read the networks it is on, which
+ * the generated override must repeat (compose replaces a service's network list rather than merging it
+ * with the implicit default network).
+ */
+async function readAppFacts(
+  root: string,
+  parsed: StackParsed,
+): Promise<{ facts: Map<number, AppFacts>; issues: PathIssue[] }> {
+  const facts = new Map<number, AppFacts>();
+  const issues: PathIssue[] = [];
+  for (const [index, app] of parsed.apps.entries()) {
+    if (!app.composeFile) continue;
+    const at = ['apps', index, 'composeFile'];
+    let text: string;
+    try {
+      text = await readFile(path.resolve(root, app.composeFile), 'utf8');
+    } catch {
+      issues.push({
+        path: at,
+        message: `${app.composeFile} does not exist (yet); the override assumes ${app.service} is on its project's default network`,
+        severity: 'warning',
+      });
+      continue;
+    }
+    const doc = parseDocument(text, { prettyErrors: false });
+    const services = doc.errors.length
+      ? undefined
+      : (doc.toJS({ maxAliasCount: 100 }) as { services?: unknown })?.services;
+    if (!services || typeof services !== 'object') {
+      issues.push({
+        path: at,
+        message: `${app.composeFile} is not a compose file with services`,
+        severity: 'error',
+      });
+      continue;
+    }
+    const service = (services as Record<string, Record<string, unknown> | null>)[app.service];
+    if (service === undefined) {
+      const names = Object.keys(services);
+      issues.push({
+        path: ['apps', index, 'service'],
+        message: `no service "${app.service}" in ${app.composeFile} (services: ${names.join(', ')})${didYouMean(app.service, names)}`,
+        severity: 'error',
+      });
+      continue;
+    }
+    if (service && typeof service.network_mode === 'string') {
+      issues.push({
+        path: ['apps', index, 'service'],
+        message: `${app.service} uses network_mode: ${service.network_mode} in ${app.composeFile}, so it cannot join Docker networks; send to the collector's published ports instead`,
+        severity: 'error',
+      });
+      continue;
+    }
+    const networks = service?.networks;
+    const own = Array.isArray(networks)
+      ? networks.map(String)
+      : networks && typeof networks === 'object'
+        ? Object.keys(networks)
+        : ['default'];
+    facts.set(index, { ownNetworks: own });
+  }
+  return { facts, issues };
+}
+
+/** Attaches the source position of the field an issue is about. */
+function locate(source: Source, issue: PathIssue): Issue {
+  const node = nearestNode(source.doc, issue.path, issue.at === 'key');
+  const pos = node?.range ? source.lines.linePos(node.range[0]) : undefined;
+  return {
+    file: source.file,
+    line: pos?.line,
+    col: pos?.col,
+    path: formatPath(issue.path),
+    message: issue.message,
+    severity: issue.severity,
+  };
+}
+
+/** The node at `path`, or its nearest existing ancestor (a missing field points at its parent). */
+function nearestNode(
+  doc: Document,
+  fieldPath: readonly (string | number)[],
+  wantKey: boolean,
+): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const [i, segment] of fieldPath.entries()) {
+    const last = i === fieldPath.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+      );
+      if (!pair) return node;
+      if (last && wantKey) return pair.key as Node;
+      // A key with no value ("apps:") has a null value node; point at the key then.
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!item) return node;
+      node = item;
+    } else {
+      return node as Node | undefined;
+    }
+  }
+  return node as Node | undefined;
+}
+
+/** `apps[0].networks[1]`; a key that is not a plain word is quoted: `resourceAttributes["service.name"]`. */
+export function formatPath(fieldPath: readonly (string | number)[]): string {
+  return fieldPath
+    .map((p, i) =>
+      typeof p === 'number'
+        ? `[${p}]`
+        : !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p)
+          ? `[${JSON.stringify(p)}]`
+          : i === 0
+            ? p
+            : `.${p}`,
+    )
+    .join('');
+}
+
+function yamlMessage(message: string): string {
+  // The yaml library appends " at line N, column M" and a code frame; we print positions ourselves.
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,0 +1,171 @@
+/**
+ * StackParsed → Stack: applies the defaults that depend on other fields (network names from the stack
+ * name, which services run for the backend, host ports) and resolves every image reference, so that the
+ * renderer reads one plain, complete object.
+ */
+import { imageReference } from './images.js';
+import {
+  JaegerSchema,
+  SignozSchema,
+  TempoSchema,
+  TlsSchema,
+  type Backend,
+  type Dashboard,
+  type Signal,
+  type StackParsed,
+} from './schema.js';
+import { rolesFor, servicesFor, type Role } from './services.js';
+
+export { SERVICE_NAMES, type Role } from './services.js';
+
+/** Host ports published by default: the upstream ports, so documentation and habits carry over. */
+export const DEFAULT_HOST_PORTS = {
+  collector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 },
+  jaeger: { ui: 16686 },
+  tempo: { api: 3200 },
+  signoz: { ui: 8080 },
+  prometheus: { ui: 9090 },
+  grafana: { ui: 3000 },
+} as const satisfies Record<Role, Record<string, number>>;
+
+export type HostPort = number | false;
+type Ports<R extends Role> = { [K in keyof (typeof DEFAULT_HOST_PORTS)[R]]: HostPort };
+
+/** What the user's app service looks like in its own compose file (read by `load.ts`). */
+export interface AppFacts {
+  /** Networks the service is on in its own project, kept by the override (compose replaces the list). */
+  ownNetworks: string[];
+}
+
+export interface App {
+  service: string;
+  composeFile: string | undefined;
+  /** Application networks (Docker names) the service joins, besides the observability network. */
+  networks: string[];
+  ownNetworks: string[];
+  protocol: 'grpc' | 'http';
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+}
+
+export interface StackService {
+  name: string;
+  image: string;
+  oneShot: boolean;
+}
+
+export interface Stack {
+  name: string;
+  backend: Backend;
+  /** The stack file, relative to the project root, with forward slashes. */
+  sourceFile: string;
+  /** Output folder, relative to the project root, with forward slashes and no trailing slash. */
+  output: string;
+  /** The roles that run, in a stable order. */
+  components: Role[];
+  /** The compose services, in order. */
+  services: StackService[];
+  collector: StackParsed['collector'] & { signals: Signal[]; spanMetrics: boolean };
+  jaeger: NonNullable<StackParsed['jaeger']>;
+  tempo: NonNullable<StackParsed['tempo']>;
+  signoz: NonNullable<StackParsed['signoz']> & { admin: { organization: string } };
+  prometheus: StackParsed['prometheus'] & { enabled: boolean };
+  grafana: StackParsed['grafana'] & { enabled: boolean; dashboards: Dashboard[] };
+  tls: NonNullable<StackParsed['tls']>;
+  networks: { observability: string; applications: { name: string; external: boolean }[] };
+  apps: App[];
+  exposure: {
+    bindAddress: string;
+    ports: { [R in Role]: Ports<R> };
+  };
+  /** Image reference per compose service name. */
+  images: Record<string, string>;
+}
+
+export function normalizeStack(
+  parsed: StackParsed,
+  sourceFile: string,
+  appFacts: ReadonlyMap<number, AppFacts> = new Map(),
+): Stack {
+  // SigNoz has its own UI: Prometheus and Grafana are there only when asked for.
+  const bundled = parsed.backend !== 'signoz';
+  const prometheus = { ...parsed.prometheus, enabled: parsed.prometheus.enabled ?? bundled };
+  const grafana = {
+    ...parsed.grafana,
+    enabled: parsed.grafana.enabled ?? bundled,
+    dashboards:
+      parsed.grafana.dashboards ??
+      (bundled ? (['red', 'collector'] as Dashboard[]) : (['collector'] as Dashboard[])),
+  };
+  const components = rolesFor(parsed.backend, { prometheus: prometheus.enabled, grafana: grafana.enabled });
+  const applications = parsed.networks.applications ?? [{ name: `${parsed.name}-apps`, external: false }];
+  const ports = parsed.exposure.ports;
+  const signoz = parsed.signoz ?? SignozSchema.parse({});
+  const specs = servicesFor(components, { postgres: signoz.metastore === 'postgres' });
+  const { versions, registry, overrides } = parsed.images;
+  const own = (spec: (typeof specs)[number]) =>
+    overrides[spec.name] ?? imageReference(spec.image, versions[spec.image], registry, undefined);
+  const images: Record<string, string> = {};
+  // A service sharing another's image (a migrator, an init step) follows that service's override.
+  for (const spec of specs) if (!spec.sameImageAs) images[spec.name] = own(spec);
+  for (const spec of specs)
+    if (spec.sameImageAs) images[spec.name] = overrides[spec.name] ?? images[spec.sameImageAs]!;
+  const services = specs.map((spec) => ({
+    name: spec.name,
+    image: images[spec.name]!,
+    oneShot: spec.oneShot,
+  }));
+  return {
+    name: parsed.name,
+    backend: parsed.backend,
+    sourceFile,
+    output: (parsed.output ?? `deploy/${parsed.name}`)
+      .replace(/\\/g, '/')
+      .replace(/^\.\/+/, '')
+      .replace(/\/+$/, ''),
+    components,
+    services,
+    // Signals in a fixed order, whatever order the user listed them in.
+    collector: {
+      ...parsed.collector,
+      // SigNoz stores logs; the other backends do not, so they are off unless asked for.
+      signals: SIGNAL_ORDER.filter((s) =>
+        (
+          parsed.collector.signals ?? (parsed.backend === 'signoz' ? SIGNAL_ORDER : ['traces', 'metrics'])
+        ).includes(s),
+      ),
+      // Tempo's metrics generator makes them on a Tempo stack; twice would double every count.
+      spanMetrics: parsed.collector.spanMetrics ?? parsed.backend !== 'tempo',
+    },
+    jaeger: parsed.jaeger ?? JaegerSchema.parse({}),
+    tempo: parsed.tempo ?? TempoSchema.parse({}),
+    signoz: { ...signoz, admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name } },
+    prometheus,
+    grafana,
+    tls: parsed.tls ?? TlsSchema.parse({}),
+    networks: { observability: parsed.networks.observability.name ?? `${parsed.name}-net`, applications },
+    apps: parsed.apps.map((app, index) => ({
+      service: app.service,
+      composeFile: app.composeFile?.replace(/\\/g, '/'),
+      networks: app.networks ?? applications.map((n) => n.name),
+      ownNetworks: appFacts.get(index)?.ownNetworks ?? ['default'],
+      protocol: app.protocol,
+      serviceName: app.serviceName ?? app.service,
+      resourceAttributes: app.resourceAttributes,
+    })),
+    exposure: {
+      bindAddress: parsed.exposure.bindAddress,
+      ports: {
+        collector: { ...DEFAULT_HOST_PORTS.collector, ...ports.collector },
+        jaeger: { ...DEFAULT_HOST_PORTS.jaeger, ...ports.jaeger },
+        tempo: { ...DEFAULT_HOST_PORTS.tempo, ...ports.tempo },
+        signoz: { ...DEFAULT_HOST_PORTS.signoz, ...ports.signoz },
+        prometheus: { ...DEFAULT_HOST_PORTS.prometheus, ...ports.prometheus },
+        grafana: { ...DEFAULT_HOST_PORTS.grafana, ...ports.grafana },
+      },
+    },
+    images,
+  };
+}
+
+const SIGNAL_ORDER: Signal[] = ['traces', 'metrics', 'logs'];

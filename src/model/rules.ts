@@ -1,0 +1,366 @@
+/**
+ * Cross-field rules: what a single field's schema cannot see. Each rule is small and named; all of them
+ * run and report every problem, so a user fixes a stack file in one pass.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+import path from 'node:path';
+import { SERVICE_NAMES, type Stack } from './normalize.js';
+import { builtInScrapeJobs } from './scrape-jobs.js';
+import type { StackParsed } from './schema.js';
+
+export type FieldPath = (string | number)[];
+
+export interface RuleIssue {
+  path: FieldPath;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+interface RuleContext {
+  stack: Stack;
+  parsed: StackParsed;
+  error(path: FieldPath, message: string): void;
+  warn(path: FieldPath, message: string): void;
+}
+
+type Rule = (ctx: RuleContext) => void;
+
+/** Backend settings only mean something for their backend. */
+const backendSectionMatches: Rule = ({ stack, parsed, error }) => {
+  for (const backend of ['jaeger', 'tempo', 'signoz'] as const) {
+    if (stack.backend !== backend && parsed[backend] !== undefined) {
+      error([backend], `applies to the ${backend} backend only (backend: ${stack.backend})`);
+    }
+  }
+};
+
+const outputInsideProject: Rule = ({ stack, error }) => {
+  const out = stack.output;
+  if (path.posix.isAbsolute(out) || /^[A-Za-z]:/.test(out)) {
+    error(['output'], `must be relative to the project root, got "${out}"`);
+  } else if (out === '' || out === '.' || out.split('/').includes('..')) {
+    error(['output'], `must be a folder inside the project root, got "${out}"`);
+  } else if (
+    out === 'stacks' ||
+    out.startsWith('stacks/') ||
+    out === 'node_modules' ||
+    out.startsWith('.git')
+  ) {
+    error(['output'], `"${out}" is reserved; use a folder of its own such as deploy/${stack.name}`);
+  }
+};
+
+const tracesAccepted: Rule = ({ stack, error }) => {
+  if (!stack.collector.signals.includes('traces')) {
+    error(['collector', 'signals'], `must include traces: the ${stack.backend} stack is built around them`);
+  }
+};
+
+const uniqueLists: Rule = ({ parsed, error }) => {
+  const check = (list: readonly unknown[], at: FieldPath, what: string) => {
+    list.forEach((item, i) => {
+      if (list.indexOf(item) !== i) error([...at, i], `${what} "${String(item)}" is listed twice`);
+    });
+  };
+  check(parsed.collector.signals ?? [], ['collector', 'signals'], 'signal');
+  check(parsed.grafana.dashboards ?? [], ['grafana', 'dashboards'], 'dashboard');
+  parsed.apps.forEach((app, i) => check(app.networks ?? [], ['apps', i, 'networks'], 'network'));
+};
+
+/** Where a signal has nowhere to go, say so before the user wonders where it went. */
+const signalsHaveADestination: Rule = ({ stack, error, warn }) => {
+  const { signals, spanMetrics } = stack.collector;
+  const prometheus = stack.prometheus.enabled;
+  if (stack.backend === 'signoz') {
+    // SigNoz keeps every signal, and its span metrics, in ClickHouse.
+    if (spanMetrics && !signals.includes('metrics')) {
+      error(
+        ['collector', 'signals'],
+        "needs metrics with spanMetrics: SigNoz's span metrics are written as metrics",
+      );
+    }
+    return;
+  }
+  if (spanMetrics && !prometheus) {
+    error(
+      ['collector', 'spanMetrics'],
+      'needs prometheus.enabled: span metrics are exported for Prometheus to scrape',
+    );
+  }
+  if (signals.includes('metrics') && !prometheus) {
+    error(
+      ['collector', 'signals'],
+      `metrics need prometheus.enabled: the ${stack.backend} backend stores no metrics`,
+    );
+  }
+  if (signals.includes('logs')) {
+    warn(
+      ['collector', 'signals'],
+      `the ${stack.backend} stack stores no logs: the collector accepts them and only writes a summary to its own log`,
+    );
+  }
+};
+
+const dashboardsHaveData: Rule = ({ stack, error }) => {
+  if (!stack.grafana.enabled) return;
+  if (stack.backend === 'signoz' && !stack.prometheus.enabled) {
+    error(
+      ['grafana', 'enabled'],
+      "needs prometheus.enabled in a SigNoz stack: Grafana shows Prometheus' data; SigNoz has its own UI",
+    );
+    return;
+  }
+  stack.grafana.dashboards.forEach((dashboard, i) => {
+    if (!stack.prometheus.enabled) {
+      error(['grafana', 'dashboards', i], `"${dashboard}" reads Prometheus, which is disabled`);
+    } else if (dashboard === 'red' && stack.backend === 'signoz') {
+      error(
+        ['grafana', 'dashboards', i],
+        '"red" reads span metrics from Prometheus; SigNoz keeps them in ClickHouse and shows them in its own UI',
+      );
+    } else if (dashboard === 'red' && !hasRedMetrics(stack)) {
+      const where =
+        stack.backend === 'tempo'
+          ? 'tempo.metricsGenerator.spanMetrics or collector.spanMetrics'
+          : 'collector.spanMetrics';
+      error(['grafana', 'dashboards', i], `"red" is drawn from span metrics: set ${where} to true`);
+    }
+  });
+};
+
+function hasRedMetrics(stack: Stack): boolean {
+  return (
+    stack.collector.spanMetrics || (stack.backend === 'tempo' && stack.tempo.metricsGenerator.spanMetrics)
+  );
+}
+
+/**
+ * Versions SigNoz's parts must keep in step (from its upgrade troubles): its collector from v0.144.6 on
+ * needs ClickHouse 25.12 or later (signoz#11853); ClickHouse 26 breaks the schema migrations (signoz#12257).
+ */
+const signozVersionsMatch: Rule = ({ stack, parsed, error, warn }) => {
+  if (stack.backend !== 'signoz') return;
+  const collector = version(parsed.images.versions.signozCollector);
+  const clickhouse = version(parsed.images.versions.clickhouse);
+  if (!collector || !clickhouse) return;
+  if (atLeast(collector, [0, 144, 6]) && !atLeast(clickhouse, [25, 12, 0])) {
+    error(
+      ['images', 'versions', 'clickhouse'],
+      `SigNoz's collector ${parsed.images.versions.signozCollector} needs ClickHouse 25.12 or later; pin clickhouse to 25.12.5, or the collector below v0.144.6`,
+    );
+  }
+  if (clickhouse[0]! >= 26) {
+    warn(
+      ['images', 'versions', 'clickhouse'],
+      "ClickHouse 26 breaks SigNoz's schema migrations so far (signoz#12257); 25.12.5 is known to work",
+    );
+  }
+};
+
+function version(tag: string): number[] | undefined {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(tag);
+  return match ? match.slice(1, 4).map(Number) : undefined;
+}
+
+function atLeast(have: number[], want: number[]): boolean {
+  for (let i = 0; i < want.length; i++) if (have[i] !== want[i]) return have[i]! > want[i]!;
+  return true;
+}
+
+/** TLS files: all of them or none, only for what runs; insecureSkipVerify is flagged. */
+const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
+  const tls = parsed.tls;
+  if (!tls) return;
+  if (!tls.enabled && (tls.files || tls.insecureSkipVerify)) {
+    warn(['tls', 'enabled'], 'is false, so the other TLS settings have no effect');
+    return;
+  }
+  if (tls.files && stack.backend === 'tempo' && !tls.files.tempo) {
+    error(['tls', 'files'], "needs tempo: { cert, key } too: with TLS on, Tempo's endpoints use it");
+  }
+  if (tls.files?.tempo && stack.backend !== 'tempo') {
+    error(['tls', 'files', 'tempo'], `applies to the tempo backend only (backend: ${stack.backend})`);
+  }
+  if (tls.enabled && tls.insecureSkipVerify) {
+    warn(
+      ['tls', 'insecureSkipVerify'],
+      'clients in the stack accept any certificate, so TLS no longer proves who answers; use it only to debug',
+    );
+  }
+};
+
+/** Every published host port is taken once, and only components that run publish ports. */
+const hostPortsDistinct: Rule = ({ stack, parsed, error }) => {
+  const seen = new Map<number, string>();
+  for (const [component, ports] of Object.entries(stack.exposure.ports)) {
+    const runs = stack.components.includes(component as (typeof stack.components)[number]);
+    const written = parsed.exposure.ports[component as keyof typeof parsed.exposure.ports];
+    if (!runs) {
+      if (written) error(['exposure', 'ports', component], notRunning(stack, component));
+      continue;
+    }
+    for (const [name, port] of Object.entries(ports)) {
+      if (port === false) continue;
+      const field = `exposure.ports.${component}.${name}`;
+      const other = seen.get(port);
+      if (other)
+        error(['exposure', 'ports', component, name], `host port ${port} is already used by ${other}`);
+      else seen.set(port, field);
+    }
+  }
+};
+
+function notRunning(stack: Stack, component: string): string {
+  if (component === 'signoz' || component === 'jaeger' || component === 'tempo') {
+    return `the stack has no ${component} (backend: ${stack.backend})`;
+  }
+  if (component === 'prometheus' || component === 'grafana') return `${component} is disabled in this stack`;
+  return `the stack has no ${component} (backend: ${stack.backend})`;
+}
+
+const exposureIsIntended: Rule = ({ stack, warn }) => {
+  if (stack.exposure.bindAddress === '0.0.0.0' || stack.exposure.bindAddress === '::') {
+    warn(
+      ['exposure', 'bindAddress'],
+      `${stack.exposure.bindAddress} publishes the collector and the UIs to every network this host is on; use 127.0.0.1 unless that is intended`,
+    );
+  }
+};
+
+const networkNamesDistinct: Rule = ({ stack, parsed, error }) => {
+  const names = [stack.networks.observability, ...stack.networks.applications.map((n) => n.name)];
+  const paths: FieldPath[] = [
+    ['networks', 'observability', 'name'],
+    ...stack.networks.applications.map((_, i): FieldPath => ['networks', 'applications', i, 'name']),
+  ];
+  names.forEach((name, i) => {
+    const first = names.indexOf(name);
+    if (first !== i) error(paths[i]!, `network name "${name}" is already used by ${paths[first]!.join('.')}`);
+  });
+  if (parsed.networks.applications?.length === 0) {
+    error(
+      ['networks', 'applications'],
+      'needs at least one network for your applications to reach the collector',
+    );
+  }
+};
+
+const appsReferToDeclaredNetworks: Rule = ({ stack, parsed, error }) => {
+  const declared = stack.networks.applications.map((n) => n.name);
+  parsed.apps.forEach((app, i) => {
+    (app.networks ?? []).forEach((name, j) => {
+      if (declared.includes(name)) return;
+      const hint =
+        name === stack.networks.observability
+          ? ' (every app joins the observability network already)'
+          : didYouMean(name, declared);
+      error(
+        ['apps', i, 'networks', j],
+        `"${name}" is not an application network (declared: ${declared.join(', ')})${hint}`,
+      );
+    });
+  });
+};
+
+const appsDistinct: Rule = ({ stack, error }) => {
+  // Each app has its override file apps/<service>.override.yaml and is named by service in `stackgen env`.
+  const names = stack.apps.map((a) => a.service);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) error(['apps', i, 'service'], `app "${name}" is listed twice`);
+  });
+  const services = new Set<string>(Object.values(SERVICE_NAMES));
+  stack.apps.forEach((app, i) => {
+    if (services.has(app.service)) {
+      error(
+        ['apps', i, 'service'],
+        `"${app.service}" is the name of a stack service; apps need names of their own`,
+      );
+    }
+  });
+};
+
+/** OTEL_SERVICE_NAME wins over a service.name attribute, so one set in both places would be silently lost. */
+const serviceNameSetOnce: Rule = ({ stack, error }) => {
+  stack.apps.forEach((app, i) => {
+    if ('service.name' in app.resourceAttributes) {
+      error(
+        ['apps', i, 'resourceAttributes', 'service.name'],
+        'set the service name with serviceName instead',
+      );
+    }
+  });
+};
+
+const scrapeJobsResolve: Rule = ({ stack, parsed, error }) => {
+  const builtIn = builtInScrapeJobs(stack).map((j) => j.name);
+  const names: string[] = [];
+  const apps = stack.apps.map((a) => a.service);
+  parsed.prometheus.scrapeJobs.forEach((job, i) => {
+    const at: FieldPath = ['prometheus', 'scrapeJobs', i];
+    if (builtIn.includes(job.name))
+      error([...at, 'name'], `"${job.name}" is a built-in job (${builtIn.join(', ')})`);
+    else if (names.includes(job.name)) error([...at, 'name'], `job "${job.name}" is defined twice`);
+    names.push(job.name);
+    if ((job.app === undefined) === (job.targets === undefined)) {
+      error(at, 'needs either app (with port) or targets');
+    }
+    if (job.app !== undefined) {
+      if (!apps.includes(job.app)) {
+        error([...at, 'app'], `no app named "${job.app}" in apps${didYouMean(job.app, apps)}`);
+      }
+      if (job.port === undefined) error([...at, 'app'], `needs port: the port ${job.app} serves metrics on`);
+    } else if (job.port !== undefined) {
+      error([...at, 'port'], 'is only used with app; put the port in each of targets instead');
+    }
+  });
+};
+
+const imageOverridesResolve: Rule = ({ stack, parsed, error }) => {
+  const services = Object.keys(stack.images);
+  for (const service of Object.keys(parsed.images.overrides)) {
+    if (!services.includes(service)) {
+      error(
+        ['images', 'overrides', service],
+        `no service "${service}" in this stack (services: ${services.join(', ')})${didYouMean(service, services)}`,
+      );
+    }
+  }
+};
+
+export function didYouMean(value: string, candidates: readonly string[]): string {
+  if (candidates.length === 0) return '';
+  const best = closest(value, candidates as string[]);
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return distance(value.toLowerCase(), best.toLowerCase()) <= limit ? ` (did you mean "${best}"?)` : '';
+}
+
+const RULES: Rule[] = [
+  backendSectionMatches,
+  outputInsideProject,
+  tracesAccepted,
+  uniqueLists,
+  signalsHaveADestination,
+  dashboardsHaveData,
+  hostPortsDistinct,
+  tlsConsistent,
+  signozVersionsMatch,
+  exposureIsIntended,
+  networkNamesDistinct,
+  appsReferToDeclaredNetworks,
+  appsDistinct,
+  serviceNameSetOnce,
+  scrapeJobsResolve,
+  imageOverridesResolve,
+];
+
+export function checkRules(stack: Stack, parsed: StackParsed): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const ctx: RuleContext = {
+    stack,
+    parsed,
+    error: (path, message) => issues.push({ path, message, severity: 'error' }),
+    warn: (path, message) => issues.push({ path, message, severity: 'warning' }),
+  };
+  for (const rule of RULES) rule(ctx);
+  return issues;
+}

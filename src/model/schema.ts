@@ -1,0 +1,453 @@
+/**
+ * The stack model: what users write in `stacks/<name>.yaml`. Every field carries its description and
+ * default here; the JSON schema editors use (`stackgen schema`) is generated from these definitions.
+ * Cross-field rules (port collisions, references) live in `rules.ts`; defaults that depend on other
+ * fields (the backend, the stack name) are applied in `normalize.ts`.
+ */
+import { z } from 'zod';
+import { IMAGES } from './images.js';
+
+export const BACKENDS = ['signoz', 'jaeger', 'tempo'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+export const DASHBOARDS = ['red', 'collector'] as const;
+export type Dashboard = (typeof DASHBOARDS)[number];
+
+/** Stack names: they become file paths, the compose project name and Docker network names. */
+export const STACK_NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+
+const identifier = z
+  .string()
+  .regex(STACK_NAME_PATTERN, {
+    message:
+      'expected lowercase letters, digits and dashes, starting with a letter (it becomes file paths and the compose project name)',
+  })
+  .max(40);
+
+/** A Docker network name: what other compose projects use to join it. */
+const networkName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, {
+    message: 'expected a Docker network name (letters, digits, "_", ".", "-")',
+  })
+  .max(63);
+
+/** A service name in a compose file. */
+const serviceName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, {
+    message: 'expected a compose service name (letters, digits, "_", ".", "-")',
+  })
+  .max(63);
+
+/** A path relative to the project root, in characters that need no quoting in a shell command. */
+const relativePath = z
+  .string()
+  .regex(/^[A-Za-z0-9._@+-][A-Za-z0-9._/@+-]*$/, {
+    message: 'expected a relative path of letters, digits and "._/@+-" (no spaces)',
+  })
+  .max(255);
+
+const port = z.number().int().min(1).max(65535);
+const hostPort = z
+  .union([port, z.literal(false)], { error: 'expected a port number from 1 to 65535, or false' })
+  .describe(
+    'Host port to publish on `exposure.bindAddress`, or `false` to keep the port inside the Docker network.',
+  );
+
+/** Prometheus durations: 30s, 15d, 1h30m. */
+const promDuration = z
+  .string()
+  .regex(/^(\d+(ms|s|m|h|d|w|y))+$/, { message: 'expected a Prometheus duration such as 15s, 12h or 15d' });
+/** Go durations as the collector reads them: 200ms, 5s, 1m30s. */
+const goDuration = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, { message: 'expected a duration such as 200ms, 5s or 1m' });
+
+/** An image tag, optionally pinned to a digest: `0.159.0` or `0.159.0@sha256:<64 hex>`. */
+const imageVersion = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/, {
+  message: 'expected an image tag such as 1.2.3, optionally followed by @sha256:<digest>',
+});
+/** A full image reference: `registry.example.com/team/image:tag`. */
+const imageReference = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(\/[a-z0-9][a-z0-9._-]*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    {
+      message: 'expected an image reference such as registry.example.com/team/image:1.2.3',
+    },
+  )
+  .max(255);
+
+const versions = Object.fromEntries(
+  Object.entries(IMAGES).map(([key, { repository, version }]) => [
+    key,
+    imageVersion.default(version).describe(`Tag of \`${repository}\`.`),
+  ]),
+) as { [K in keyof typeof IMAGES]: z.ZodDefault<typeof imageVersion> };
+
+export const CollectorSchema = z
+  .strictObject({
+    otlp: z
+      .strictObject({
+        grpcPort: port.default(4317).describe('OTLP/gRPC port inside the Docker networks.'),
+        httpPort: port.default(4318).describe('OTLP/HTTP port inside the Docker networks.'),
+      })
+      .prefault({})
+      .describe('Ports the collector receives OTLP on. Receivers always bind 0.0.0.0 inside the container.'),
+    memoryLimitMiB: z
+      .number()
+      .int()
+      .min(128)
+      .max(65536)
+      .default(512)
+      .describe('Container memory limit. The memory_limiter and GOMEMLIMIT are derived from it.'),
+    batch: z
+      .strictObject({
+        sendBatchSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(8192)
+          .describe('Spans, points or records per batch.'),
+        timeout: goDuration.default('200ms').describe('Longest wait before a partial batch is sent.'),
+      })
+      .prefault({})
+      .describe('The batch processor, last before the exporters.'),
+    samplingRatio: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(1)
+      .describe(
+        'Share of traces kept for the trace backend (1 keeps all). Span metrics always see every span.',
+      ),
+    spanMetrics: z
+      .boolean()
+      .optional()
+      .describe(
+        'Derive request rate, errors and duration per service from spans, for Prometheus and Grafana. Default: true, but false with Tempo, whose metrics generator makes them.',
+      ),
+    signals: z
+      .array(z.enum(SIGNALS))
+      .min(1)
+      .optional()
+      .describe(
+        'Signals the collector accepts and forwards. Default: traces and metrics; with SigNoz, logs too.',
+      ),
+  })
+  .prefault({})
+  .describe('The OpenTelemetry collector (contrib) your apps send OTLP to.');
+
+export const ScrapeJobSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, { message: 'expected letters, digits, "_" and "-"' })
+    .max(63)
+    .describe('Prometheus job name.'),
+  app: serviceName.optional().describe('An app from `apps` to scrape by its service name (needs `port`).'),
+  port: port.optional().describe('Metrics port of `app`.'),
+  targets: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*:[0-9]{1,5}$/, { message: 'expected host:port, e.g. web:9464' }),
+    )
+    .optional()
+    .describe('Explicit host:port targets reachable from the observability network.'),
+  metricsPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { message: 'expected an URL path such as /metrics' })
+    .default('/metrics')
+    .describe('URL path of the metrics.'),
+  scrapeInterval: promDuration.optional().describe('Overrides `prometheus.scrapeInterval` for this job.'),
+});
+
+const memoryLimitMiB = (fallback: number) =>
+  z.number().int().min(64).max(262144).default(fallback).describe('Container memory limit in MiB.');
+
+export const JaegerSchema = z
+  .strictObject({
+    retention: goDuration.default('168h').describe('How long Jaeger keeps traces (badger TTL), e.g. 72h.'),
+    memoryLimitMiB: memoryLimitMiB(1024),
+  })
+  .describe('Settings of the Jaeger backend (backend: jaeger).');
+
+export const TempoSchema = z
+  .strictObject({
+    retention: goDuration
+      .default('336h')
+      .describe('How long Tempo keeps traces (block retention), e.g. 168h.'),
+    memoryLimitMiB: memoryLimitMiB(1024),
+    metricsGenerator: z
+      .strictObject({
+        spanMetrics: z
+          .boolean()
+          .default(true)
+          .describe('Request rate, errors and duration per service and operation.'),
+        serviceGraphs: z
+          .boolean()
+          .default(true)
+          .describe("Calls between services, for Grafana's service map."),
+      })
+      .prefault({})
+      .describe("Tempo's metrics generator, remote-writing metrics derived from traces to Prometheus."),
+  })
+  .describe('Settings of the Tempo backend (backend: tempo).');
+
+/** Where the ClickHouse histogramQuantile function comes from (SigNoz's release on GitHub by default). */
+export const HISTOGRAM_QUANTILE_URL =
+  'https://github.com/SigNoz/signoz/releases/download/histogram-quantile%2Fv0.0.1';
+
+export const SignozSchema = z
+  .strictObject({
+    memoryLimitMiB: memoryLimitMiB(1024),
+    clickhouse: z
+      .strictObject({
+        memoryLimitMiB: memoryLimitMiB(3072),
+        openFilesLimit: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1048576)
+          .default(262144)
+          .describe(
+            "Open files ClickHouse may hold (its ulimit); too few fail it under load. The Docker engine must allow as many (Debian's docker.service allows 1048576).",
+          ),
+      })
+      .prefault({})
+      .describe('ClickHouse, where SigNoz stores traces, metrics and logs. It wants memory: 3 GiB or more.'),
+    metastore: z
+      .enum(['sqlite', 'postgres'])
+      .default('sqlite')
+      .describe(
+        'Where SigNoz keeps users, dashboards and alerts: SQLite on a volume, or a PostgreSQL service.',
+      ),
+    admin: z
+      .strictObject({
+        email: z.email({ error: 'expected an email address' }).default('admin@example.com'),
+        organization: z.string().min(1).max(100).optional().describe('Default: the stack name.'),
+      })
+      .prefault({})
+      .describe(
+        'The admin SigNoz creates at start (password in .env). With it SigNoz hands the collector its pipelines at once, instead of after someone signs up.',
+      ),
+    histogramQuantileUrl: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+      .default(HISTOGRAM_QUANTILE_URL)
+      .describe(
+        'Where the ClickHouse histogramQuantile function is downloaded from at first start: a folder holding histogram-quantile_<os>_<arch>.tar.gz. Point it at a mirror in an air gap.',
+      ),
+  })
+  .describe('Settings of the SigNoz backend (backend: signoz).');
+
+const certificatePair = z.strictObject({
+  cert: relativePath.describe('PEM certificate, relative to the project root.'),
+  key: relativePath.describe('PEM private key, relative to the project root.'),
+});
+
+export const TlsSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe("TLS on the collector's OTLP receivers and on Tempo's endpoints."),
+    files: z
+      .strictObject({
+        ca: relativePath.describe('The CA certificate that signed the server certificates.'),
+        collector: certificatePair.describe(
+          "The collector's server certificate (its names must include otel-collector).",
+        ),
+        tempo: certificatePair
+          .optional()
+          .describe("Tempo's server certificate (names: tempo and localhost)."),
+      })
+      .optional()
+      .describe(
+        'Your own certificates. Without them, stackgen makes a local CA and certificates for development.',
+      ),
+    insecureSkipVerify: z
+      .boolean()
+      .default(false)
+      .describe('Clients in the stack skip certificate verification. Only for debugging; validate warns.'),
+  })
+  .describe('TLS for OTLP and for Tempo.');
+
+export const PrometheusSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Run Prometheus. Default: true; false with SigNoz, which has its own UI.'),
+    memoryLimitMiB: memoryLimitMiB(1024),
+    retention: promDuration.default('15d').describe('How long Prometheus keeps samples.'),
+    scrapeInterval: promDuration.default('15s').describe('How often Prometheus scrapes every target.'),
+    scrapeJobs: z
+      .array(ScrapeJobSchema)
+      .default([])
+      .describe("Extra scrape jobs, e.g. your apps' own /metrics."),
+  })
+  .prefault({})
+  .describe("Prometheus (v3): span metrics, the collector's own metrics, your scrape jobs.");
+
+export const GrafanaSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Run Grafana. Default: true; false with SigNoz, which has its own UI.'),
+    memoryLimitMiB: memoryLimitMiB(512),
+    dashboards: z
+      .array(z.enum(DASHBOARDS))
+      .optional()
+      .describe(
+        'Built-in dashboards: `red` (rate, errors, duration per service), `collector` (pipeline health). Default: both; with SigNoz, collector only.',
+      ),
+    adminUser: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]+$/, { message: 'expected letters, digits and "_.@-"' })
+      .max(64)
+      .default('admin')
+      .describe("Admin login. The password is generated into the stack's .env, never into committed files."),
+  })
+  .prefault({})
+  .describe('Grafana with provisioned datasources and dashboards.');
+
+export const NetworksSchema = z
+  .strictObject({
+    observability: z
+      .strictObject({
+        name: networkName.optional().describe('Fixed Docker network name. Default: `<stack name>-net`.'),
+      })
+      .prefault({})
+      .describe("The network the stack's services share; app services join it through their override file."),
+    applications: z
+      .array(
+        z.strictObject({
+          name: networkName.describe('Fixed Docker network name.'),
+          external: z
+            .boolean()
+            .default(false)
+            .describe(
+              'true when another compose project creates this network; the stack then only joins it.',
+            ),
+        }),
+      )
+      .optional()
+      .describe(
+        'Networks shared with your applications; the collector joins each. Default: `<stack name>-apps`.',
+      ),
+  })
+  .prefault({})
+  .describe('Docker networks, with fixed names so other compose projects can join them.');
+
+export const AppSchema = z.strictObject({
+  service: serviceName.describe('The service name in your compose file.'),
+  composeFile: relativePath
+    .optional()
+    .describe(
+      'Your compose file holding the service, relative to the project root. When it exists, stackgen checks the service is there and keeps its own networks in the override.',
+    ),
+  networks: z
+    .array(networkName)
+    .optional()
+    .describe('Application networks (by name) the service joins. Default: all of `networks.applications`.'),
+  protocol: z
+    .enum(['grpc', 'http'])
+    .default('http')
+    .describe('OTLP protocol the app exports with: `grpc` (port 4317) or `http` (http/protobuf, port 4318).'),
+  serviceName: z.string().min(1).max(255).optional().describe('OTEL_SERVICE_NAME. Default: `service`.'),
+  resourceAttributes: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/, {
+        message: 'expected an attribute key such as deployment.environment.name',
+      }),
+      z.string().max(4096),
+    )
+    .default({})
+    .describe(
+      'Resource attributes the app reports (OTEL_RESOURCE_ATTRIBUTES), e.g. `deployment.environment.name: dev`.',
+    ),
+});
+
+const ExposurePortsSchema = z
+  .strictObject({
+    collector: z
+      .strictObject({
+        otlpGrpc: hostPort.optional(),
+        otlpHttp: hostPort.optional(),
+        health: hostPort.optional(),
+      })
+      .optional()
+      .describe('OTLP gRPC (4317), OTLP HTTP (4318) and the health endpoint (13133).'),
+    jaeger: z
+      .strictObject({ ui: hostPort.optional() })
+      .optional()
+      .describe('Jaeger UI and query API (16686).'),
+    tempo: z.strictObject({ api: hostPort.optional() }).optional().describe('Tempo query API (3200).'),
+    signoz: z.strictObject({ ui: hostPort.optional() }).optional().describe('SigNoz UI and API (8080).'),
+    prometheus: z
+      .strictObject({ ui: hostPort.optional() })
+      .optional()
+      .describe('Prometheus UI and API (9090).'),
+    grafana: z.strictObject({ ui: hostPort.optional() }).optional().describe('Grafana (3000).'),
+  })
+  .prefault({})
+  .describe(
+    'Host port per component. Defaults: the upstream ports (4317, 4318, 13133, 16686, 3200, 9090, 3000).',
+  );
+
+export const StackSchema = z.strictObject({
+  name: identifier.describe(
+    'Stack name: the compose project name and the default output folder `deploy/<name>`.',
+  ),
+  backend: z.enum(BACKENDS).describe('Where traces are stored and searched.'),
+  output: relativePath
+    .optional()
+    .describe('Folder for the generated files, relative to the project root. Default: `deploy/<name>`.'),
+  collector: CollectorSchema,
+  jaeger: JaegerSchema.optional(),
+  tempo: TempoSchema.optional(),
+  signoz: SignozSchema.optional(),
+  prometheus: PrometheusSchema,
+  grafana: GrafanaSchema,
+  networks: NetworksSchema,
+  apps: z.array(AppSchema).default([]).describe('Your own services that send telemetry to the stack.'),
+  exposure: z
+    .strictObject({
+      bindAddress: z
+        .union([z.ipv4(), z.ipv6()], { error: 'expected an IP address such as 127.0.0.1' })
+        .default('127.0.0.1')
+        .describe('Host address published ports bind to. 0.0.0.0 exposes the stack to your whole network.'),
+      ports: ExposurePortsSchema,
+    })
+    .prefault({})
+    .describe('What the host sees: the address and ports the stack publishes.'),
+  tls: TlsSchema.optional(),
+  images: z
+    .strictObject({
+      registry: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]*(:[0-9]+)?(\/[a-z0-9][a-z0-9._-]*)*\/?$/, {
+          message: 'expected a registry prefix such as mirror.example.com/dockerhub',
+        })
+        .optional()
+        .describe('Registry mirror prefix put before every default image, for mirrors and air gaps.'),
+      versions: z.strictObject(versions).prefault({}).describe('Pinned tag per component.'),
+      overrides: z
+        .record(serviceName, imageReference)
+        .default({})
+        .describe('Full image reference per compose service; wins over `registry` and `versions`.'),
+    })
+    .prefault({})
+    .describe('The images the stack runs.'),
+});
+
+/** What users write. */
+export type StackInput = z.input<typeof StackSchema>;
+/** What the schema returns: static defaults applied, derived ones not yet (see `normalize.ts`). */
+export type StackParsed = z.output<typeof StackSchema>;

@@ -1,0 +1,63 @@
+/**
+ * Prometheus' own scrape jobs, from what the stack runs. Rules keep users' jobs from reusing their names;
+ * templates/prometheus lays them out.
+ */
+import { INTERNAL_PORTS } from './ports.js';
+import { SERVICE_NAMES, type Stack } from './normalize.js';
+
+export interface BuiltInScrapeJob {
+  name: string;
+  /** Why the job is there, for a comment above it (empty: none). */
+  about: string;
+  target: string;
+  honorLabels: boolean;
+  /** Scraped over TLS, trusting the stack's CA (Tempo with TLS on). */
+  tls: boolean;
+}
+
+export function builtInScrapeJobs(stack: Stack): BuiltInScrapeJob[] {
+  const { collector } = stack;
+  const job = (name: string, about: string, target: string, extra: Partial<BuiltInScrapeJob> = {}) => ({
+    name,
+    about,
+    target,
+    honorLabels: false,
+    tls: false,
+    ...extra,
+  });
+  const jobs: BuiltInScrapeJob[] = [
+    job('prometheus', '', `127.0.0.1:${INTERNAL_PORTS.prometheus}`),
+    job(
+      'otel-collector',
+      "The collector's own telemetry: spans accepted, refused, exported; queue sizes; memory.",
+      `${SERVICE_NAMES.collector}:${INTERNAL_PORTS.collectorTelemetry}`,
+    ),
+  ];
+  const exported = [
+    collector.spanMetrics && 'span metrics',
+    collector.signals.includes('metrics') && 'the metrics your apps send',
+  ].filter((x): x is string => typeof x === 'string');
+  // SigNoz's collector has no prometheus exporter: what it receives goes to ClickHouse.
+  if (exported.length && stack.backend !== 'signoz') {
+    jobs.push(
+      job(
+        'otel-collector-exporter',
+        `What the collector exports for Prometheus: ${exported.join(' and ')}.`,
+        `${SERVICE_NAMES.collector}:${INTERNAL_PORTS.collectorPrometheusExporter}`,
+        { honorLabels: true },
+      ),
+    );
+  }
+  if (stack.components.includes('jaeger')) {
+    jobs.push(job('jaeger', '', `${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerTelemetry}`));
+  }
+  if (stack.components.includes('tempo')) {
+    jobs.push(
+      job('tempo', '', `${SERVICE_NAMES.tempo}:${INTERNAL_PORTS.tempoHttp}`, { tls: stack.tls.enabled }),
+    );
+  }
+  if (stack.components.includes('grafana')) {
+    jobs.push(job('grafana', '', `${SERVICE_NAMES.grafana}:${INTERNAL_PORTS.grafana}`));
+  }
+  return jobs;
+}

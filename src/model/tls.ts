@@ -1,0 +1,74 @@
+/**
+ * Where the stack's TLS files are, relative to its output folder (compose mounts them from there): the
+ * files stackgen generates for development (`tls/` beside .env, git-ignored), or the user's own.
+ */
+import path from 'node:path';
+import { SERVICE_NAMES, type Stack } from './normalize.js';
+
+export const GENERATED_TLS_DIR = 'tls';
+
+export interface CertificatePaths {
+  cert: string;
+  key: string;
+}
+
+export interface TlsPaths {
+  ca: string;
+  /** Present only for generated certificates: what signs them. */
+  caKey?: string;
+  collector: CertificatePaths;
+  tempo?: CertificatePaths;
+}
+
+export function tlsPaths(stack: Stack): TlsPaths | undefined {
+  if (!stack.tls.enabled) return undefined;
+  const tempo = stack.components.includes('tempo');
+  const files = stack.tls.files;
+  if (!files) {
+    const generated = (name: string) => ({
+      cert: `${GENERATED_TLS_DIR}/${name}.crt`,
+      key: `${GENERATED_TLS_DIR}/${name}.key`,
+    });
+    return {
+      ca: `${GENERATED_TLS_DIR}/ca.crt`,
+      caKey: `${GENERATED_TLS_DIR}/ca.key`,
+      collector: generated(SERVICE_NAMES.collector),
+      ...(tempo ? { tempo: generated(SERVICE_NAMES.tempo) } : {}),
+    };
+  }
+  const fromOutput = (file: string) => path.posix.relative(stack.output, file);
+  const pair = (p: CertificatePaths) => ({ cert: fromOutput(p.cert), key: fromOutput(p.key) });
+  return {
+    ca: fromOutput(files.ca),
+    collector: pair(files.collector),
+    ...(tempo && files.tempo ? { tempo: pair(files.tempo) } : {}),
+  };
+}
+
+/** The names each server certificate must carry: how containers (service name) and the host (localhost) reach it. */
+export function serverIdentities(
+  stack: Stack,
+): { role: 'collector' | 'tempo'; name: string; dnsNames: string[]; ips: string[] }[] {
+  const identity = (role: 'collector' | 'tempo', name: string) => ({
+    role,
+    name,
+    dnsNames: [name, 'localhost'],
+    ips: ['127.0.0.1'],
+  });
+  return [
+    identity('collector', SERVICE_NAMES.collector),
+    ...(stack.components.includes('tempo') ? [identity('tempo', SERVICE_NAMES.tempo)] : []),
+  ];
+}
+
+/** Every TLS file the stack reads, relative to the output folder (what compose mounts). */
+export function tlsInputs(stack: Stack): string[] {
+  const paths = tlsPaths(stack);
+  if (!paths) return [];
+  return [
+    paths.ca,
+    paths.collector.cert,
+    paths.collector.key,
+    ...(paths.tempo ? [paths.tempo.cert, paths.tempo.key] : []),
+  ];
+}

@@ -1,0 +1,55 @@
+/**
+ * The development certificates of a stack with TLS on and no files of the user's: a local CA and a server
+ * certificate per TLS endpoint, in <output>/tls (git-ignored). Created when missing, never replaced unless
+ * asked (`stackgen certs --renew`). Server keys are readable by all: the services run as other users than
+ * the one running stackgen and must read them; the CA key is the user's alone.
+ */
+import path from 'node:path';
+import type { Stack } from '../model/normalize.js';
+import { GENERATED_TLS_DIR, serverIdentities, tlsPaths } from '../model/tls.js';
+import { createCa, issueServerCertificate, type PemPair } from '../tls/certificates.js';
+import type { FileChange } from './atomic.js';
+import { readIfExists } from './drift.js';
+
+export interface TlsChange {
+  changes: FileChange[];
+  /** Files written, relative to the output folder. */
+  created: string[];
+  /** Lines the project's .gitignore must hold. */
+  ignore: string[];
+}
+
+export async function tlsChanges(
+  root: string,
+  stack: Stack,
+  options: { renew: boolean },
+): Promise<TlsChange> {
+  const paths = tlsPaths(stack);
+  if (!paths?.caKey) return { changes: [], created: [], ignore: [] };
+  const outDir = path.resolve(root, stack.output);
+  const read = (file: string) => readIfExists(path.join(outDir, file));
+  const changes: FileChange[] = [];
+  const write = (file: string, content: string, mode: number) =>
+    changes.push({ path: path.join(outDir, file), content, mode });
+
+  const existingCa = { cert: await read(paths.ca), key: await read(paths.caKey) };
+  const reuseCa = !options.renew && existingCa.cert !== undefined && existingCa.key !== undefined;
+  const ca: PemPair = reuseCa ? (existingCa as PemPair) : await createCa(stack.name);
+  if (!reuseCa) {
+    write(paths.ca, ca.cert, 0o644);
+    write(paths.caKey, ca.key, 0o600);
+  }
+  for (const identity of serverIdentities(stack)) {
+    const pair = identity.role === 'tempo' ? paths.tempo! : paths.collector;
+    // A new CA invalidates every certificate; otherwise only missing ones are issued.
+    if (reuseCa && (await read(pair.cert)) !== undefined && (await read(pair.key)) !== undefined) continue;
+    const issued = await issueServerCertificate(ca, identity);
+    write(pair.cert, issued.cert, 0o644);
+    write(pair.key, issued.key, 0o644);
+  }
+  return {
+    changes,
+    created: changes.map((c) => path.relative(outDir, c.path)),
+    ignore: changes.length ? [`/${stack.output}/${GENERATED_TLS_DIR}/`] : [],
+  };
+}

@@ -1,0 +1,159 @@
+/** What the generated stack README shows: services, endpoints, files, troubleshooting, commands. */
+import path from 'node:path';
+import { memoryLimits, totalMemoryMiB } from '../model/memory.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { GENERATED_TLS_DIR, tlsPaths } from '../model/tls.js';
+import { stackEndpoints } from './endpoints.js';
+import type { BaseView } from './view.js';
+
+/** What each service does, for the table of what runs. */
+function roleOf(stack: Stack, service: string, has: BaseView['has']): string {
+  const roles: Record<string, string> = {
+    [SERVICE_NAMES.collector]: has.signoz
+      ? "SigNoz's OpenTelemetry collector: receives OTLP from your apps, writes to ClickHouse"
+      : 'OpenTelemetry collector: receives OTLP from your apps',
+    [SERVICE_NAMES.jaeger]: 'Jaeger v2: stores and searches traces',
+    [SERVICE_NAMES.tempoInit]: "One-shot: makes Tempo's data volume its own, then exits",
+    [SERVICE_NAMES.tempo]: has.tempoGenerator
+      ? 'Grafana Tempo 3: stores and searches traces, derives metrics from them'
+      : 'Grafana Tempo 3: stores and searches traces',
+    [SERVICE_NAMES.clickhouseKeeper]: 'ClickHouse Keeper: coordination for ClickHouse',
+    [SERVICE_NAMES.clickhouseUserScripts]:
+      "One-shot: fetches ClickHouse's histogramQuantile function once, then exits",
+    [SERVICE_NAMES.clickhouse]: 'ClickHouse: stores traces, metrics and logs',
+    [SERVICE_NAMES.postgres]: "PostgreSQL: SigNoz's users, dashboards and alerts",
+    [SERVICE_NAMES.schemaMigrator]:
+      "One-shot: creates and upgrades SigNoz's schema in ClickHouse, then exits",
+    [SERVICE_NAMES.signoz]: 'SigNoz: UI, query API and alerts',
+    [SERVICE_NAMES.prometheus]: has.signoz
+      ? "Prometheus: the collector's own metrics"
+      : "Prometheus: span metrics and the collector's own metrics",
+    [SERVICE_NAMES.grafana]: has.signoz ? 'Grafana: dashboards' : 'Grafana: dashboards and trace search',
+  };
+  return roles[service] ?? stack.backend;
+}
+
+interface FileRow {
+  path: string;
+  description: string;
+}
+
+function filesOf(view: BaseView): FileRow[] {
+  const { stack, has } = view;
+  const files: FileRow[] = [
+    { path: 'compose.yaml', description: 'The Docker Compose project: services, networks, volumes.' },
+    { path: '.env.example', description: 'Names of the secrets compose.yaml reads from .env (git-ignored).' },
+    { path: 'collector/config.yaml', description: 'Collector pipelines: receivers, processors, exporters.' },
+  ];
+  if (has.signoz) {
+    files.push(
+      {
+        path: 'collector/opamp.yaml',
+        description: 'Where the collector asks SigNoz for its pipelines (OpAMP).',
+      },
+      {
+        path: 'clickhouse/config.d/stackgen.yaml',
+        description: "What SigNoz needs of ClickHouse: the cluster, Keeper, the function's folder.",
+      },
+      {
+        path: 'clickhouse/functions.yaml',
+        description: 'The histogramQuantile function SigNoz queries call.',
+      },
+      {
+        path: 'clickhouse/fetch-histogram-quantile.sh',
+        description: 'Downloads that function once, from signoz.histogramQuantileUrl.',
+      },
+      { path: 'clickhouse-keeper/keeper.yaml', description: 'ClickHouse Keeper, one server.' },
+    );
+  }
+  if (has.jaeger)
+    files.push({
+      path: 'jaeger/config.yaml',
+      description: 'Jaeger storage (badger), query and health settings.',
+    });
+  if (has.tempo)
+    files.push({
+      path: 'tempo/tempo.yaml',
+      description: 'Tempo: receivers, local storage, retention, metrics generator.',
+    });
+  if (has.prometheus) files.push({ path: 'prometheus/prometheus.yml', description: 'Scrape jobs.' });
+  if (has.grafana) {
+    files.push({
+      path: 'grafana/provisioning/',
+      description: 'Datasources and the dashboard provider Grafana loads at start.',
+    });
+  }
+  if (has.dashboards)
+    files.push({ path: 'grafana/dashboards/', description: 'Dashboards, one JSON file each.' });
+  if (view.apps.length)
+    files.push({ path: 'apps/', description: 'An override file per app, for your own compose project.' });
+  if (has.tls && !stack.tls.files) {
+    files.push({
+      path: 'tls/',
+      description:
+        'Development CA and server certificates (git-ignored; "npx stackgen certs --renew" replaces them).',
+    });
+  }
+  files.push({
+    path: '.stackgen/manifest.json',
+    description: 'The files stackgen owns here and their hashes (for drift checks).',
+  });
+  return files;
+}
+
+export function buildReadme(view: BaseView) {
+  const { stack, has } = view;
+  const memory = memoryLimits(stack);
+  const services = stack.services.map((s) => ({
+    name: s.name,
+    image: s.image,
+    role: roleOf(stack, s.name, has),
+    memory: memory[s.name] ? mib(memory[s.name]!) : '—',
+  }));
+  const collector = view.collector.service;
+  const tls = tlsPaths(stack);
+  const scheme = tls ? 'https' : 'http';
+  const networks = [
+    {
+      name: stack.networks.observability,
+      createdBy: 'this stack',
+      members: 'every service of the stack, and your apps',
+    },
+    ...stack.networks.applications.map((n) => ({
+      name: n.name,
+      createdBy: n.external
+        ? 'another compose project (it must exist before the stack starts)'
+        : 'this stack',
+      members: 'the collector and your apps',
+    })),
+  ];
+  return {
+    networks,
+    services,
+    totalMemory: mib(totalMemoryMiB(stack)),
+    endpoints: stackEndpoints(stack).map((e) => ({ ...e, host: e.host ?? 'not published' })),
+    files: filesOf(view),
+    secretNames: view.secrets.map((s) => s.name),
+    generateCommand: `npx stackgen generate ${stack.sourceFile}`,
+    // The stack's name first: "stackgen logs signoz" alone would mean a stack called signoz.
+    signozLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.signoz} ${SERVICE_NAMES.collector}`,
+    migratorLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.schemaMigrator}`,
+    composeFile: `${stack.output}/compose.yaml`,
+    envFile: `${stack.output}/.env`,
+    envExampleFile: `${stack.output}/.env.example`,
+    collectorHttpUrl: `${scheme}://${collector}:${stack.collector.otlp.httpPort}`,
+    collectorGrpcUrl: `${scheme}://${collector}:${stack.collector.otlp.grpcPort}`,
+    caFile: tls ? path.posix.join(stack.output, tls.ca) : '',
+    generatedCertificates: Boolean(tls?.caKey),
+    tlsDir: `${stack.output}/${GENERATED_TLS_DIR}/`,
+  };
+}
+
+/** The command that starts an app's own compose project with its override file. */
+export function appUpCommand(stack: Stack, composeFile: string | undefined, overrideFile: string): string {
+  return `docker compose -f ${composeFile ?? 'docker-compose.yml'} -f ${stack.output}/${overrideFile} up -d`;
+}
+
+function mib(value: number): string {
+  return value >= 1024 ? `${Number((value / 1024).toFixed(1))} GiB` : `${value} MiB`;
+}

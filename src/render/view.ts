@@ -1,0 +1,90 @@
+/**
+ * The view: everything templates print, computed once from the Stack. Decisions (which pipelines,
+ * which ports, which volumes) are made in code, a module per component under views/; templates only
+ * lay them out.
+ */
+import { INTERNAL_PORTS } from '../model/ports.js';
+import type { Stack } from '../model/normalize.js';
+import { buildReadme } from './readme.js';
+import { appsView } from './views/apps.js';
+import { jaegerView, tempoView } from './views/backends.js';
+import { collectorView } from './views/collector.js';
+import type { Secret } from './plan.js';
+import { featuresOf, type Features, type PortView } from './views/common.js';
+import { grafanaView } from './views/grafana.js';
+import { prometheusView } from './views/prometheus.js';
+import { signozView } from './views/signoz.js';
+
+export type { PortView };
+export { DATASOURCE_UIDS } from './views/grafana.js';
+
+function buildBaseView(stack: Stack) {
+  const has = featuresOf(stack);
+  const tempo = tempoView(stack, has);
+  return {
+    stack,
+    has,
+    secrets: secretsOf(stack, has),
+    networks: stack.networks,
+    volumes: [
+      has.signoz && 'clickhouse-keeper-data',
+      has.signoz && 'clickhouse-data',
+      has.signoz && 'clickhouse-user-scripts',
+      has.signoz && stack.signoz.metastore === 'postgres' && 'postgres-data',
+      has.signoz && 'signoz-data',
+      has.jaeger && 'jaeger-data',
+      has.tempo && 'tempo-data',
+      has.prometheus && 'prometheus-data',
+      has.grafana && 'grafana-data',
+    ].filter((v): v is string => typeof v === 'string'),
+    collector: collectorView(stack, has),
+    jaeger: jaegerView(stack, has),
+    tempo,
+    signoz: signozView(stack, has),
+    prometheus: prometheusView(stack, has),
+    grafana: grafanaView(stack, has, tempo.url),
+    apps: appsView(stack),
+    ports: INTERNAL_PORTS,
+    /** Hash of each component folder's generated files, filled in by renderStack before compose.yaml. */
+    configHashes: {} as Record<string, string>,
+  };
+}
+
+export type BaseView = ReturnType<typeof buildBaseView>;
+
+/** The secrets compose.yaml reads from .env, created with random values by generate. */
+function secretsOf(stack: Stack, has: Features): Secret[] {
+  const secrets: Secret[] = [];
+  if (has.signoz) {
+    secrets.push(
+      { name: 'SIGNOZ_JWT_SECRET', description: 'Signs the tokens of SigNoz sessions.', kind: 'token' },
+      {
+        name: 'SIGNOZ_ADMIN_PASSWORD',
+        description: `Password of the SigNoz admin ${stack.signoz.admin.email}.`,
+        kind: 'password',
+      },
+    );
+    if (stack.signoz.metastore === 'postgres') {
+      secrets.push({
+        name: 'SIGNOZ_POSTGRES_PASSWORD',
+        description: "Password of SigNoz's PostgreSQL user.",
+        kind: 'token',
+      });
+    }
+  }
+  if (has.grafana) {
+    secrets.push({
+      name: 'GRAFANA_ADMIN_PASSWORD',
+      description: `Password of the Grafana user "${stack.grafana.adminUser}".`,
+      kind: 'password',
+    });
+  }
+  return secrets;
+}
+
+export function buildView(stack: Stack) {
+  const view = buildBaseView(stack);
+  return { ...view, readme: buildReadme(view) };
+}
+
+export type View = ReturnType<typeof buildView>;

@@ -1,0 +1,31 @@
+/** The override file of each app: the networks it joins and where its SDK sends. */
+import type { Stack } from '../../model/normalize.js';
+import { appUpCommand } from '../readme.js';
+import { tlsPaths } from '../../model/tls.js';
+import { APP_CA_FILE, otelEnvironment } from '../otel-env.js';
+import { readOnlyMount } from './common.js';
+import path from 'node:path';
+
+export function appsView(stack: Stack) {
+  const tls = tlsPaths(stack);
+  return stack.apps.map((app) => {
+    const stackNetworks = [stack.networks.observability, ...app.networks];
+    const overrideFile = `apps/${app.service}.override.yaml`;
+    // Compose resolves paths in an override from the first file's folder: the app's own project.
+    const projectDir = app.composeFile ? path.posix.dirname(app.composeFile) : '.';
+    return {
+      ...app,
+      overrideFile,
+      upCommand: appUpCommand(stack, app.composeFile, overrideFile),
+      environment: otelEnvironment(stack, { from: 'network', protocol: app.protocol, app }).map(
+        ([name, value]) => ({ name, value }),
+      ),
+      // Its own networks first (compose replaces the list), then the stack's, each once.
+      serviceNetworks: [...new Set([...app.ownNetworks, ...stackNetworks])],
+      externalNetworks: stackNetworks.filter((n) => !app.ownNetworks.includes(n)),
+      caMount: tls
+        ? readOnlyMount(path.posix.relative(projectDir, path.posix.join(stack.output, tls.ca)), APP_CA_FILE)
+        : undefined,
+    };
+  });
+}

@@ -1,0 +1,72 @@
+/** The trace backends: Jaeger v2 and Tempo 3. */
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { INTERNAL_PORTS } from '../../model/ports.js';
+import { tlsPaths } from '../../model/tls.js';
+import { publisher, readOnlyMount, type Features } from './common.js';
+
+const PROMETHEUS_URL = `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
+
+export function jaegerView(stack: Stack, has: Features) {
+  return {
+    service: SERVICE_NAMES.jaeger,
+    image: stack.images[SERVICE_NAMES.jaeger] ?? '',
+    ports: publisher(stack)(INTERNAL_PORTS.jaegerUi, stack.exposure.ports.jaeger.ui),
+    memLimit: `${stack.jaeger.memoryLimitMiB}m`,
+    retention: stack.jaeger.retention,
+    healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.jaegerHealth}/status`,
+    healthEndpoint: `0.0.0.0:${INTERNAL_PORTS.jaegerHealth}`,
+    uiEndpoint: `0.0.0.0:${INTERNAL_PORTS.jaegerUi}`,
+    queryGrpcEndpoint: `0.0.0.0:${INTERNAL_PORTS.jaegerQueryGrpc}`,
+    otlpGrpcEndpoint: `0.0.0.0:${INTERNAL_PORTS.backendOtlpGrpc}`,
+    // Service Performance Monitoring (the Monitor tab) needs the collector's span metrics in Prometheus.
+    spm: has.spanMetrics && has.prometheus,
+    prometheusUrl: PROMETHEUS_URL,
+  };
+}
+
+/** Where Tempo finds its TLS files inside its container. */
+const TEMPO_TLS_DIR = '/etc/tempo/tls';
+
+export function tempoView(stack: Stack, has: Features) {
+  const tls = tlsPaths(stack);
+  const generator = stack.tempo.metricsGenerator;
+  const scheme = tls ? 'https' : 'http';
+  return {
+    service: SERVICE_NAMES.tempo,
+    image: stack.images[SERVICE_NAMES.tempo] ?? '',
+    initService: SERVICE_NAMES.tempoInit,
+    initImage: stack.images[SERVICE_NAMES.tempoInit] ?? '',
+    ports: publisher(stack)(INTERNAL_PORTS.tempoHttp, stack.exposure.ports.tempo.api),
+    memLimit: `${stack.tempo.memoryLimitMiB}m`,
+    retention: stack.tempo.retention,
+    httpPort: INTERNAL_PORTS.tempoHttp,
+    grpcPort: INTERNAL_PORTS.tempoGrpc,
+    otlpGrpcEndpoint: `0.0.0.0:${INTERNAL_PORTS.backendOtlpGrpc}`,
+    otlpHttpEndpoint: `0.0.0.0:${INTERNAL_PORTS.backendOtlpHttp}`,
+    processors: [generator.serviceGraphs && 'service-graphs', generator.spanMetrics && 'span-metrics'].filter(
+      (p): p is string => typeof p === 'string',
+    ),
+    remoteWriteUrl: `${PROMETHEUS_URL}/api/v1/write`,
+    // Tempo's own health check (its image has no shell); over HTTPS it trusts the CA through SSL_CERT_DIR.
+    healthTest: [
+      'CMD',
+      '/tempo',
+      '-health',
+      ...(tls ? [`-health.url=https://localhost:${INTERNAL_PORTS.tempoHttp}/ready`] : []),
+    ],
+    tls: tls?.tempo
+      ? {
+          mounts: [
+            readOnlyMount(tls.ca, `${TEMPO_TLS_DIR}/ca/ca.crt`),
+            readOnlyMount(tls.tempo.cert, `${TEMPO_TLS_DIR}/server.crt`),
+            readOnlyMount(tls.tempo.key, `${TEMPO_TLS_DIR}/server.key`),
+          ],
+          certFile: `${TEMPO_TLS_DIR}/server.crt`,
+          keyFile: `${TEMPO_TLS_DIR}/server.key`,
+          caDir: `${TEMPO_TLS_DIR}/ca`,
+        }
+      : undefined,
+    url: `${scheme}://${SERVICE_NAMES.tempo}:${INTERNAL_PORTS.tempoHttp}`,
+    dependsOnPrometheus: has.tempoGenerator,
+  };
+}

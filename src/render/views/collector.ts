@@ -1,0 +1,170 @@
+/** The collector (otelcol-contrib): its service, its config's pipelines, and its TLS. */
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
+import { INTERNAL_PORTS } from '../../model/ports.js';
+import { tlsPaths } from '../../model/tls.js';
+import { publisher, readOnlyMount, type Features } from './common.js';
+
+interface Pipeline {
+  name: string;
+  receivers: string[];
+  processors: string[];
+  exporters: string[];
+}
+
+export function collectorView(stack: Stack, has: Features) {
+  const { collector } = stack;
+  const image = stack.images[SERVICE_NAMES.collector]!;
+  const names = collectorComponentNames(image);
+  const publish = publisher(stack);
+  const ports = stack.exposure.ports.collector;
+  const limitMiB = Math.floor(collector.memoryLimitMiB * 0.8);
+  const backendService = has.tempo ? SERVICE_NAMES.tempo : SERVICE_NAMES.jaeger;
+  const tls = tlsPaths(stack);
+  // Where the collector finds its TLS files inside its container.
+  const TLS_DIR = has.signoz ? '/etc/otel-collector/tls' : '/etc/otelcol-contrib/tls';
+  const mounts = tls
+    ? [
+        readOnlyMount(tls.ca, `${TLS_DIR}/ca.crt`),
+        readOnlyMount(tls.collector.cert, `${TLS_DIR}/server.crt`),
+        readOnlyMount(tls.collector.key, `${TLS_DIR}/server.key`),
+      ]
+    : [];
+  return {
+    service: SERVICE_NAMES.collector,
+    image,
+    names,
+    ports: [
+      ...publish(collector.otlp.grpcPort, ports.otlpGrpc),
+      ...publish(collector.otlp.httpPort, ports.otlpHttp),
+      ...publish(INTERNAL_PORTS.collectorHealth, ports.health),
+    ],
+    networks: [stack.networks.observability, ...stack.networks.applications.map((n) => n.name)],
+    mounts,
+    memLimit: `${collector.memoryLimitMiB}m`,
+    limiter: { limitMiB, spikeLimitMiB: Math.floor(limitMiB * 0.2) },
+    // The Go runtime collects garbage harder before memory_limiter has to refuse data.
+    goMemLimit: `${Math.floor(limitMiB * 0.8)}MiB`,
+    samplingPercentage: Math.round(collector.samplingRatio * 1e6) / 1e4,
+    healthEndpoint: `0.0.0.0:${INTERNAL_PORTS.collectorHealth}`,
+    grpcEndpoint: `0.0.0.0:${collector.otlp.grpcPort}`,
+    httpEndpoint: `0.0.0.0:${collector.otlp.httpPort}`,
+    prometheusEndpoint: `0.0.0.0:${INTERNAL_PORTS.collectorPrometheusExporter}`,
+    receiverTls: tls ? { certFile: `${TLS_DIR}/server.crt`, keyFile: `${TLS_DIR}/server.key` } : undefined,
+    backendExporter: `${names.otlpGrpcExporter}/${stack.backend}`,
+    backendEndpoint: `${backendService}:${INTERNAL_PORTS.backendOtlpGrpc}`,
+    // Jaeger's receiver is plain gRPC inside the network; Tempo's is TLS when the stack's TLS is on.
+    backendTls:
+      has.tempo && tls
+        ? { caFile: `${TLS_DIR}/ca.crt`, insecureSkipVerify: stack.tls.insecureSkipVerify }
+        : undefined,
+    exportsMetrics: has.spanMetrics || has.metrics,
+    hasConnectors: has.spanMetrics || has.sampling,
+    pipelines: has.signoz ? signozPipelines(has) : collectorPipelines(stack, has, names),
+    dependsOn: has.signoz ? [] : [backendService],
+  };
+}
+
+/**
+ * SigNoz's collector writes to ClickHouse. Its span metrics processor sees every span, before any
+ * sampling; the signozmeter connector counts what comes in, for SigNoz's usage views.
+ */
+function signozPipelines(has: Features): Pipeline[] {
+  const spanMetrics = has.spanMetrics ? ['signozspanmetrics/delta'] : [];
+  const store = ['clickhousetraces', 'metadataexporter'];
+  const pipelines: Pipeline[] = has.sampling
+    ? [
+        {
+          name: 'traces',
+          receivers: ['otlp'],
+          processors: ['memory_limiter', ...spanMetrics],
+          exporters: ['forward/sampling', 'signozmeter'],
+        },
+        {
+          name: 'traces/sampled',
+          receivers: ['forward/sampling'],
+          processors: ['probabilistic_sampler', 'batch'],
+          exporters: store,
+        },
+      ]
+    : [
+        {
+          name: 'traces',
+          receivers: ['otlp'],
+          processors: ['memory_limiter', ...spanMetrics, 'batch'],
+          exporters: [...store, 'signozmeter'],
+        },
+      ];
+  if (has.metrics) {
+    pipelines.push({
+      name: 'metrics',
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['signozclickhousemetrics', 'metadataexporter', 'signozmeter'],
+    });
+  }
+  if (has.logs) {
+    pipelines.push({
+      name: 'logs',
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['clickhouselogsexporter', 'metadataexporter', 'signozmeter'],
+    });
+  }
+  pipelines.push({
+    name: 'metrics/meter',
+    receivers: ['signozmeter'],
+    processors: ['batch/meter'],
+    exporters: ['signozclickhousemeter'],
+  });
+  return pipelines;
+}
+
+/**
+ * Span metrics see every span; sampling only thins what reaches the trace backend, through a forward
+ * connector into a second traces pipeline. Otherwise one traces pipeline feeds both.
+ */
+function collectorPipelines(stack: Stack, has: Features, names: CollectorNames): Pipeline[] {
+  const backend = `${names.otlpGrpcExporter}/${stack.backend}`;
+  const spanMetrics = has.spanMetrics ? [names.spanMetricsConnector] : [];
+  const pipelines: Pipeline[] = has.sampling
+    ? [
+        {
+          name: 'traces',
+          receivers: ['otlp'],
+          processors: ['memory_limiter'],
+          exporters: [...spanMetrics, 'forward/sampling'],
+        },
+        {
+          name: 'traces/sampled',
+          receivers: ['forward/sampling'],
+          processors: ['probabilistic_sampler', 'batch'],
+          exporters: [backend],
+        },
+      ]
+    : [
+        {
+          name: 'traces',
+          receivers: ['otlp'],
+          processors: ['memory_limiter', 'batch'],
+          exporters: [backend, ...spanMetrics],
+        },
+      ];
+  const metricReceivers = [...(has.metrics ? ['otlp'] : []), ...spanMetrics];
+  if (metricReceivers.length) {
+    pipelines.push({
+      name: 'metrics',
+      receivers: metricReceivers,
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['prometheus'],
+    });
+  }
+  if (has.logs)
+    pipelines.push({
+      name: 'logs',
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['debug'],
+    });
+  return pipelines;
+}

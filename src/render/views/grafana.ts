@@ -1,0 +1,92 @@
+/** Grafana: provisioned datasources with fixed uids and the links between them, and the dashboards. */
+import { INTERNAL_PORTS } from '../../model/ports.js';
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { collectorDashboardPanels, DASHBOARD_SCHEMA_VERSION, redDashboardPanels } from '../dashboards.js';
+import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
+import { tlsPaths } from '../../model/tls.js';
+import { publisher, readOnlyMount, type Features } from './common.js';
+
+/** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', tempo: 'tempo' } as const;
+
+/** Where Grafana finds the stack's CA inside its container. */
+const CA_FILE = '/etc/grafana/tls/ca.crt';
+
+export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
+  const source = spanMetricsSource(stack);
+  const tracesUid = has.tempo ? DATASOURCE_UIDS.tempo : DATASOURCE_UIDS.jaeger;
+  const tls = tlsPaths(stack);
+  return {
+    service: SERVICE_NAMES.grafana,
+    image: stack.images[SERVICE_NAMES.grafana] ?? '',
+    ports: publisher(stack)(INTERNAL_PORTS.grafana, stack.exposure.ports.grafana.ui),
+    memLimit: `${stack.grafana.memoryLimitMiB}m`,
+    dependsOn: [
+      ...(has.prometheus ? [SERVICE_NAMES.prometheus] : []),
+      ...(has.jaeger ? [SERVICE_NAMES.jaeger] : []),
+      ...(has.tempo ? [SERVICE_NAMES.tempo] : []),
+    ],
+    uids: DATASOURCE_UIDS,
+    adminUser: stack.grafana.adminUser,
+    healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.grafana}/api/health`,
+    prometheusUrl: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
+    jaegerUrl: `http://${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerUi}`,
+    tempoUrl,
+    tracesIsDefault: !has.prometheus,
+    // Exemplars on span metrics carry the trace id, under a label that depends on who made them.
+    exemplarDestinations: allSpanMetricsSources(stack).map((s) => ({
+      label: s.exemplarLabel,
+      uid: tracesUid,
+      text: `Open trace in ${has.tempo ? 'Tempo' : 'Jaeger'}`,
+    })),
+    folder: `${stack.name} (stackgen)`,
+    tracesToMetrics: source && has.prometheus ? tracesToMetrics(source) : undefined,
+    serviceGraphs: has.serviceGraphs && has.prometheus,
+    tempoTls:
+      has.tempo && tls ? { caFile: CA_FILE, insecureSkipVerify: stack.tls.insecureSkipVerify } : undefined,
+    caMount: has.tempo && tls ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    schemaVersion: DASHBOARD_SCHEMA_VERSION,
+    dashboards: {
+      red: source
+        ? dashboard(stack, 'red', 'Services: rate, errors, duration', source, redDashboardPanels(source))
+        : undefined,
+      collector: dashboard(stack, 'collector', 'OpenTelemetry collector', source, collectorDashboardPanels()),
+    },
+  };
+}
+
+/** Links from a span to its service's RED metrics. `$__tags` is Grafana's, not ours. */
+function tracesToMetrics(source: SpanMetricsSource) {
+  const calls = (extra = '') => `sum(rate(${source.calls}{$__tags${extra}}[5m]))`;
+  return {
+    serviceLabel: source.serviceLabel,
+    queries: [
+      { name: 'Request rate', query: calls() },
+      { name: 'Error rate', query: `${calls(', status_code="STATUS_CODE_ERROR"')} / ${calls()}` },
+      {
+        name: 'Duration p95',
+        query: `histogram_quantile(0.95, sum by (le) (rate(${source.durationBucket}{$__tags}[5m])))`,
+      },
+    ],
+  };
+}
+
+function dashboard(
+  stack: Stack,
+  id: string,
+  title: string,
+  source: SpanMetricsSource | undefined,
+  panels: unknown[],
+) {
+  const calls = source?.calls ?? '';
+  const service = source?.serviceLabel ?? '';
+  return {
+    // Unique per stack, so two stacks can share one Grafana; at most 40 characters, as Grafana requires.
+    uid: `${stack.name}-${id}`.slice(0, 40),
+    title: `${title} (${stack.name})`,
+    datasource: { type: 'prometheus', uid: DATASOURCE_UIDS.prometheus },
+    serviceQuery: `label_values(${calls}, ${service})`,
+    kindQuery: `label_values(${calls}{${service}=~"$service"}, span_kind)`,
+    panels,
+  };
+}

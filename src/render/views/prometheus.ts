@@ -1,0 +1,40 @@
+/** Prometheus: flags, scrape jobs, and what it must accept (remote write from Tempo's generator). */
+import { INTERNAL_PORTS } from '../../model/ports.js';
+import { builtInScrapeJobs } from '../../model/scrape-jobs.js';
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { tlsPaths } from '../../model/tls.js';
+import { publisher, readOnlyMount, type Features } from './common.js';
+
+/** Where Prometheus finds the stack's CA inside its container. */
+const CA_FILE = '/etc/prometheus/tls/ca.crt';
+
+export function prometheusView(stack: Stack, has: Features) {
+  const tls = tlsPaths(stack);
+  return {
+    service: SERVICE_NAMES.prometheus,
+    image: stack.images[SERVICE_NAMES.prometheus] ?? '',
+    ports: publisher(stack)(INTERNAL_PORTS.prometheus, stack.exposure.ports.prometheus.ui),
+    memLimit: `${stack.prometheus.memoryLimitMiB}m`,
+    retentionFlag: `--storage.tsdb.retention.time=${stack.prometheus.retention}`,
+    // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.
+    remoteWriteReceiver: has.tempoGenerator,
+    healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`,
+    jobs: builtInScrapeJobs(stack).map((job) => ({
+      ...job,
+      tlsConfig: job.tls
+        ? {
+            caFile: CA_FILE,
+            serverName: job.target.split(':')[0]!,
+            insecureSkipVerify: stack.tls.insecureSkipVerify,
+          }
+        : undefined,
+    })),
+    caMount: tls && has.tempo ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    scrapeJobs: stack.prometheus.scrapeJobs.map((job) => ({
+      name: job.name,
+      metricsPath: job.metricsPath,
+      scrapeInterval: job.scrapeInterval ?? '',
+      targets: job.app ? [`${job.app}:${job.port}`] : [...(job.targets ?? [])].sort(),
+    })),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * SigNoz: ClickHouse Keeper, ClickHouse with its user scripts, the optional PostgreSQL metastore, the
+ * schema migrator, SigNoz itself, and the parts of its collector that differ from otelcol-contrib.
+ */
+import { memoryLimits } from '../../model/memory.js';
+import { INTERNAL_PORTS } from '../../model/ports.js';
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { publisher, type Features } from './common.js';
+
+/** ClickHouse's native protocol, as SigNoz's components address it. */
+const CLICKHOUSE_DSN = `tcp://${SERVICE_NAMES.clickhouse}:${INTERNAL_PORTS.clickhouseNative}`;
+
+/** Settings the SigNoz collector's migrate commands and exporters read from the environment. */
+function collectorEnvironment() {
+  return [
+    { name: 'SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN', value: CLICKHOUSE_DSN },
+    { name: 'SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_CLUSTER', value: 'cluster' },
+    { name: 'SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_REPLICATION', value: 'true' },
+    { name: 'SIGNOZ_OTEL_COLLECTOR_TIMEOUT', value: '10m' },
+  ];
+}
+
+export function signozView(stack: Stack, has: Features) {
+  const { signoz } = stack;
+  const memory = memoryLimits(stack);
+  const memLimit = (service: string) => `${memory[service]}m`;
+  const image = (service: string) => stack.images[service] ?? '';
+  const postgres = signoz.metastore === 'postgres';
+  return {
+    dsn: CLICKHOUSE_DSN,
+    databases: {
+      traces: `${CLICKHOUSE_DSN}/signoz_traces`,
+      metrics: `${CLICKHOUSE_DSN}/signoz_metrics`,
+      logs: `${CLICKHOUSE_DSN}/signoz_logs`,
+      meter: `${CLICKHOUSE_DSN}/signoz_meter`,
+      metadata: `${CLICKHOUSE_DSN}/signoz_metadata`,
+    },
+    collectorEnvironment: collectorEnvironment(),
+    keeper: {
+      service: SERVICE_NAMES.clickhouseKeeper,
+      image: image(SERVICE_NAMES.clickhouseKeeper),
+      port: INTERNAL_PORTS.keeper,
+      raftPort: INTERNAL_PORTS.keeperRaft,
+      memLimit: memLimit(SERVICE_NAMES.clickhouseKeeper),
+      // Lists the root node: answers only when the keeper serves requests.
+      healthTest: [
+        'CMD',
+        'clickhouse-keeper-client',
+        '-h',
+        'localhost',
+        '-p',
+        String(INTERNAL_PORTS.keeper),
+        '-q',
+        'ls',
+      ],
+    },
+    clickhouse: {
+      service: SERVICE_NAMES.clickhouse,
+      image: image(SERVICE_NAMES.clickhouse),
+      memLimit: memLimit(SERVICE_NAMES.clickhouse),
+      openFiles: signoz.clickhouse.openFilesLimit,
+      healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.clickhouseHttp}/ping`,
+      nativePort: INTERNAL_PORTS.clickhouseNative,
+    },
+    userScripts: {
+      service: SERVICE_NAMES.clickhouseUserScripts,
+      image: image(SERVICE_NAMES.clickhouseUserScripts),
+      url: signoz.histogramQuantileUrl.replace(/\/+$/, ''),
+    },
+    postgres: postgres
+      ? {
+          service: SERVICE_NAMES.postgres,
+          image: image(SERVICE_NAMES.postgres),
+          memLimit: memLimit(SERVICE_NAMES.postgres),
+        }
+      : undefined,
+    migrator: { service: SERVICE_NAMES.schemaMigrator, image: image(SERVICE_NAMES.schemaMigrator) },
+    signoz: {
+      service: SERVICE_NAMES.signoz,
+      image: image(SERVICE_NAMES.signoz),
+      ports: publisher(stack)(INTERNAL_PORTS.signozUi, stack.exposure.ports.signoz.ui),
+      memLimit: memLimit(SERVICE_NAMES.signoz),
+      healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.signozUi}/api/v1/health`,
+      adminEmail: signoz.admin.email,
+      organization: signoz.admin.organization,
+      postgres,
+      opampUrl: `ws://${SERVICE_NAMES.signoz}:${INTERNAL_PORTS.signozOpamp}/v1/opamp`,
+    },
+    /** Its span metrics (RED per service, for SigNoz's APM views), written through the metrics exporter. */
+    spanMetrics: has.spanMetrics,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The collector's health. Its image has no shell, so compose cannot check it; stackgen asks the
+ * health_check extension itself: from the host through the published port, or, when that port is not
+ * published, from another service of the stack whose image has wget.
+ */
+import type { ComposeProject } from '../docker/compose.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { hostForUrls } from '../render/endpoints.js';
+import { INTERNAL_PORTS } from '../model/ports.js';
+
+export interface Probe {
+  healthy: boolean;
+  /** How it was asked, for messages. */
+  via: string;
+  /** Why it is not healthy, when that is known better than "it does not answer". */
+  reason?: string;
+}
+
+/** Services whose images carry wget, in the order they are tried. */
+const WGET_SERVICES = [SERVICE_NAMES.prometheus, SERVICE_NAMES.jaeger, SERVICE_NAMES.grafana];
+
+export async function probeCollector(project: ComposeProject): Promise<Probe | undefined> {
+  const { stack } = project;
+  const fromHost = probeCollectorFromHost(stack);
+  if (fromHost) return fromHost;
+  const sibling = WGET_SERVICES.find((s) => stack.images[s]);
+  if (!sibling) return undefined;
+  const url = `http://${SERVICE_NAMES.collector}:${INTERNAL_PORTS.collectorHealth}/`;
+  const result = await project.run(['exec', '-T', sibling, 'wget', '-q', '-O', '-', url], { timeout: 5000 });
+  return { healthy: result.exitCode === 0, via: `${url} from ${sibling}` };
+}
+
+/** Asks through the published health port; undefined when it is not published. Needs no Docker. */
+export function probeCollectorFromHost(stack: Stack): Promise<Probe> | undefined {
+  const port = stack.exposure.ports.collector.health;
+  if (port === false) return undefined;
+  const url = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}/`;
+  return fetch(url, { signal: AbortSignal.timeout(2000) })
+    .then((r) => r.ok)
+    .catch(() => false)
+    .then((healthy) => ({ healthy, via: url }));
+}
+
+/** Polls until healthy or the deadline (ms since epoch) passes. */
+export async function waitForCollector(
+  project: ComposeProject,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<Probe | undefined> {
+  for (;;) {
+    const probe = await probeCollector(project);
+    if (!probe || probe.healthy || Date.now() >= deadline || signal?.aborted) return probe;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * Checks a running stack hop by hop, the way a span travels: 1 the collector is healthy; 2 it accepts a
+ * synthetic span over OTLP/HTTP and over OTLP/gRPC; 3 the backend returns those traces; 4 Prometheus has
+ * span metrics of the synthetic service; 5 Grafana's provisioned datasources are healthy. Everything is
+ * asked from this machine through the published ports. The report (VerifyReport) is stable.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Stack } from '../model/normalize.js';
+import type { Probe } from '../runtime/health.js';
+import { hostForUrls } from '../render/endpoints.js';
+import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
+import { allSpanMetricsSources } from '../render/span-metrics.js';
+import { DATASOURCE_UIDS } from '../render/views/grafana.js';
+import { BACKEND_NAMES, LookupRefused, traceLookup } from './backends.js';
+import { describeNetworkError, request } from './http.js';
+import { sendSyntheticSpan } from './otlp.js';
+
+export type HopId = 'collector-health' | 'otlp-http' | 'otlp-grpc' | 'backend' | 'span-metrics' | 'grafana';
+
+export interface HopResult {
+  id: HopId;
+  /** 1 to 5, as the hops are numbered in the README; both OTLP hops are 2. */
+  step: number;
+  name: string;
+  /** "skip": the hop does not apply to this stack, cannot be asked from here, or an earlier hop failed. */
+  status: 'pass' | 'fail' | 'skip';
+  seconds: number;
+  detail: string;
+  /** What to look at, when it failed. */
+  hint?: string;
+}
+
+export interface VerifyReport {
+  stack: string;
+  file: string;
+  /** The service name of the synthetic spans: find them in the UIs under it. */
+  service: string;
+  /** The synthetic traces, by protocol, when the collector accepted them. */
+  traceIds: { http?: string; grpc?: string };
+  /** True when no hop failed. */
+  ok: boolean;
+  hops: HopResult[];
+}
+
+export interface VerifyContext {
+  stack: Stack;
+  /** The service name of the synthetic spans (syntheticServiceName). */
+  service: string;
+  projectRoot: string;
+  /** The stack's .env. */
+  secrets: Record<string, string>;
+  /** PEM of the stack's CA (TLS on). */
+  ca: string | undefined;
+  /** How long hops 3 and 4 wait for the data to arrive, in total. */
+  timeoutMs: number;
+  probeCollector(): Promise<Probe | undefined>;
+  /** Called as each hop ends, for live output. */
+  onHop?(hop: HopResult): void;
+}
+
+const POLL_MS = 1000;
+
+/** A service name no application has, unique per run, so every check finds this run's data only. */
+export function syntheticServiceName(): string {
+  return `stackgen-verify-${randomBytes(3).toString('hex')}`;
+}
+
+export async function verifyStack(context: VerifyContext): Promise<VerifyReport> {
+  const { stack } = context;
+  const { service } = context;
+  const report: VerifyReport = {
+    stack: stack.name,
+    file: stack.sourceFile,
+    service,
+    traceIds: {},
+    ok: false,
+    hops: [],
+  };
+  const record = (id: HopId, { status, seconds, detail, hint }: Outcome & { seconds: number }) => {
+    const { step, name } = HOPS[id];
+    const hop: HopResult = {
+      id,
+      step,
+      name: id === 'backend' ? `trace in ${BACKEND_NAMES[stack.backend]}` : name,
+      status,
+      seconds,
+      detail,
+      ...(hint === undefined ? {} : { hint }),
+    };
+    report.hops.push(hop);
+    context.onHop?.(hop);
+  };
+  const deadline = Date.now() + context.timeoutMs;
+
+  const health = await timed(() => collectorHealth(context));
+  record('collector-health', health);
+  if (health.status === 'fail') {
+    for (const id of Object.keys(HOPS).slice(1) as HopId[]) {
+      record(id, { ...skip('not run: the collector does not answer'), seconds: 0 });
+    }
+    return report;
+  }
+  record('otlp-http', await timed(() => sendSpan(context, 'http', service, report)));
+  record('otlp-grpc', await timed(() => sendSpan(context, 'grpc', service, report)));
+  record('backend', await timed(() => backendHas(context, report, deadline)));
+  record('span-metrics', await timed(() => spanMetrics(context, report, deadline)));
+  record('grafana', await timed(() => grafanaDatasources(context)));
+  report.ok = report.hops.every((h) => h.status !== 'fail');
+  return report;
+}
+
+/** The hops in order, numbered as in the README. */
+const HOPS: Record<HopId, { step: number; name: string }> = {
+  'collector-health': { step: 1, name: 'collector health' },
+  'otlp-http': { step: 2, name: 'OTLP/HTTP export' },
+  'otlp-grpc': { step: 2, name: 'OTLP/gRPC export' },
+  backend: { step: 3, name: 'trace in the backend' },
+  'span-metrics': { step: 4, name: 'span metrics in Prometheus' },
+  grafana: { step: 5, name: 'Grafana datasources' },
+};
+
+type Outcome = Pick<HopResult, 'status' | 'detail' | 'hint'>;
+
+const pass = (detail: string): Outcome => ({ status: 'pass', detail });
+const skip = (detail: string): Outcome => ({ status: 'skip', detail });
+const fail = (detail: string, hint?: string): Outcome => ({ status: 'fail', detail, hint });
+
+async function timed(run: () => Promise<Outcome>): Promise<Outcome & { seconds: number }> {
+  const start = performance.now();
+  const outcome = await run();
+  return { ...outcome, seconds: Math.round((performance.now() - start) / 100) / 10 };
+}
+
+async function collectorHealth({ stack, probeCollector }: VerifyContext): Promise<Outcome> {
+  const probe = await probeCollector();
+  if (!probe) {
+    return skip(
+      'cannot be asked: its health port is not published (exposure.ports.collector.health) and no service has wget',
+    );
+  }
+  if (probe.healthy) return pass(`${probe.via} answers`);
+  return fail(
+    probe.reason ?? `the collector (otel-collector) does not answer at ${probe.via}`,
+    `is the stack running? Start it with "stackgen up ${stack.name}"; "stackgen status ${stack.name}" shows what runs`,
+  );
+}
+
+async function sendSpan(
+  context: VerifyContext,
+  protocol: Protocol,
+  serviceName: string,
+  report: VerifyReport,
+): Promise<Outcome> {
+  const { stack } = context;
+  if (publishedOtlpPort(stack, protocol) === false) {
+    const key = protocol === 'grpc' ? 'otlpGrpc' : 'otlpHttp';
+    return skip(`not published to this machine (exposure.ports.collector.${key} is false)`);
+  }
+  // Exactly what "stackgen env --from host" tells an application.
+  const env = new Map(otelEnvironment(stack, { from: 'host', protocol, projectRoot: context.projectRoot }));
+  const endpoint = env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
+  const url = protocol === 'grpc' ? endpoint : `${endpoint}/v1/traces`;
+  try {
+    const traceId = await sendSyntheticSpan({
+      protocol,
+      endpoint,
+      serviceName,
+      ca: context.ca,
+      timeoutMs: 5000,
+    });
+    report.traceIds[protocol] = traceId;
+    return pass(`trace ${traceId} accepted at ${url}`);
+  } catch (error) {
+    const other =
+      protocol === 'grpc'
+        ? `HTTP (port ${stack.collector.otlp.httpPort})`
+        : `gRPC (port ${stack.collector.otlp.grpcPort})`;
+    return fail(
+      `the collector did not accept the span at ${url}: ${describeNetworkError(error)}`,
+      `check the port takes OTLP over ${protocol === 'grpc' ? 'gRPC' : 'HTTP'}, not ${other}` +
+        (stack.tls.enabled ? ', and that the client trusts the stack CA' : '') +
+        `; "stackgen logs ${stack.name} otel-collector" shows why the collector refused it`,
+    );
+  }
+}
+
+async function backendHas(context: VerifyContext, report: VerifyReport, deadline: number): Promise<Outcome> {
+  const sent = Object.values(report.traceIds);
+  if (sent.length === 0) return skip('not run: the collector accepted no span');
+  const lookup = traceLookup(context);
+  if ('skip' in lookup) return skip(lookup.skip);
+  const missing = new Set(sent);
+  let last = '';
+  try {
+    for (;;) {
+      for (const id of missing) {
+        const result = await lookup.find(id, report.service);
+        if (result.found) missing.delete(id);
+        else last = result.detail;
+      }
+      if (missing.size === 0) {
+        return pass(
+          `${lookup.backend} returns ${sent.length === 1 ? 'the trace' : `all ${sent.length} traces`} (${lookup.api})`,
+        );
+      }
+      if (Date.now() >= deadline) break;
+      await sleep(POLL_MS);
+    }
+  } catch (error) {
+    if (error instanceof LookupRefused) return fail(error.message);
+    throw error;
+  }
+  return fail(
+    `${lookup.backend} did not return ${[...missing].join(', ')} within the time limit (${lookup.api}: ${last})`,
+    `${lookup.hint}; or give it longer with --timeout`,
+  );
+}
+
+async function spanMetrics(context: VerifyContext, report: VerifyReport, deadline: number): Promise<Outcome> {
+  const { stack } = context;
+  const sources = allSpanMetricsSources(stack);
+  if (stack.backend === 'signoz') return skip('SigNoz keeps its span metrics in ClickHouse, for its own UI');
+  if (sources.length === 0) return skip('span metrics are off in this stack');
+  if (!stack.components.includes('prometheus')) return skip('Prometheus does not run in this stack');
+  if (Object.keys(report.traceIds).length === 0) return skip('not run: the collector accepted no span');
+  const port = stack.exposure.ports.prometheus.ui;
+  if (port === false)
+    return skip('Prometheus is not published to this machine (exposure.ports.prometheus.ui is false)');
+  const base = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  const queries = sources.map((s) => `${s.calls}{${s.serviceLabel}="${report.service}"}`);
+  const pending = new Set(queries);
+  let last = '';
+  for (;;) {
+    for (const query of pending) {
+      try {
+        const response = await request(`${base}/api/v1/query?query=${encodeURIComponent(query)}`, {
+          timeoutMs: 5000,
+        });
+        const result = (response.json as { data?: { result?: unknown[] } })?.data?.result;
+        if (response.status === 200 && Array.isArray(result) && result.length > 0) pending.delete(query);
+        else last = response.status === 200 ? 'no series yet' : `answered ${response.status}`;
+      } catch (error) {
+        last = describeNetworkError(error);
+      }
+    }
+    if (pending.size === 0) return pass(`series found: ${queries.join(', ')}`);
+    if (Date.now() >= deadline) break;
+    await sleep(POLL_MS);
+  }
+  const origin = sources.map((s) =>
+    s.origin === 'tempo' ? "Tempo's metrics generator" : "the collector's span metrics connector",
+  );
+  return fail(
+    `Prometheus (${base}) has no series for ${[...pending].join(', ')} within the time limit (${last})`,
+    `they come from ${origin.join(' and ')}; look at the targets on ${base}/targets, ` +
+      `or give it longer with --timeout (a scrape every ${stack.prometheus.scrapeInterval})`,
+  );
+}
+
+async function grafanaDatasources({ stack, secrets }: VerifyContext): Promise<Outcome> {
+  if (!stack.components.includes('grafana')) return skip('Grafana does not run in this stack');
+  const port = stack.exposure.ports.grafana.ui;
+  if (port === false)
+    return skip('Grafana is not published to this machine (exposure.ports.grafana.ui is false)');
+  const password = secrets.GRAFANA_ADMIN_PASSWORD;
+  if (!password) {
+    return fail(
+      `GRAFANA_ADMIN_PASSWORD is missing from ${stack.output}/.env`,
+      `run "stackgen generate ${stack.sourceFile}"`,
+    );
+  }
+  const base = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${stack.grafana.adminUser}:${password}`).toString('base64')}`,
+  };
+  const expected = (Object.keys(DATASOURCE_UIDS) as (keyof typeof DATASOURCE_UIDS)[]).filter((role) =>
+    stack.components.includes(role),
+  );
+  const healthy: string[] = [];
+  const problems: string[] = [];
+  try {
+    for (const role of expected) {
+      const uid = DATASOURCE_UIDS[role];
+      const response = await request(`${base}/api/datasources/uid/${uid}/health`, {
+        headers,
+        timeoutMs: 10000,
+      });
+      const body = response.json as { status?: string; message?: string } | undefined;
+      if (response.status === 401) {
+        return fail(
+          `Grafana refused the user "${stack.grafana.adminUser}" with the password from .env (401)`,
+          'Grafana keeps the admin password of its first start (in its data volume); if .env changed since, ' +
+            `reset it: docker compose -f ${stack.output}/compose.yaml exec grafana grafana cli admin reset-admin-password "<GRAFANA_ADMIN_PASSWORD>"`,
+        );
+      }
+      if (response.status === 200 && body?.status === 'OK') healthy.push(uid);
+      else if (response.status === 404) problems.push(`${uid}: not provisioned`);
+      else problems.push(`${uid}: ${body?.message ?? `answered ${response.status}`}`);
+    }
+  } catch (error) {
+    return fail(
+      `Grafana does not answer at ${base}: ${describeNetworkError(error)}`,
+      `"stackgen status ${stack.name}"`,
+    );
+  }
+  if (problems.length) {
+    return fail(
+      `datasources not healthy: ${problems.join('; ')}`,
+      `"stackgen logs ${stack.name} grafana" shows provisioning errors; ${stack.output}/grafana/provisioning holds the datasources`,
+    );
+  }
+  return pass(healthy.length ? `healthy: ${healthy.join(', ')}` : 'no datasources to check');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,295 @@
+/**
+ * stackgen up / down / status / logs on the real Docker engine with the real Docker Compose v2.
+ *
+ * Real: the engine, Compose, the generated files, networks, volumes, published ports, healthchecks,
+ * depends_on ordering, and Prometheus (Debian's binary) with its scraping. Stand-ins (fakes, see
+ * standins/README.md) replace the collector, Jaeger and Grafana images, through the stack file's
+ * images.overrides, because no image can be pulled here.
+ */
+import { execa } from 'execa';
+import { readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BIN,
+  containers as containersOf,
+  createProject,
+  dispose,
+  eventually,
+  stackgenIn,
+  upTargets,
+  volumes as volumesOf,
+} from './helpers.js';
+import { buildStandins, STANDINS } from './standins.js';
+
+const NAME = 'sgit';
+const PORTS = { grpc: 34317, http: 34318, health: 43133, jaeger: 36686, prometheus: 39090, grafana: 33000 };
+
+function stackFile(jaegerImage: string = STANDINS.jaeger): string {
+  return `name: ${NAME}
+backend: jaeger
+exposure:
+  ports:
+    collector: { otlpGrpc: ${PORTS.grpc}, otlpHttp: ${PORTS.http}, health: ${PORTS.health} }
+    jaeger: { ui: ${PORTS.jaeger} }
+    prometheus: { ui: ${PORTS.prometheus} }
+    grafana: { ui: ${PORTS.grafana} }
+apps:
+  - service: web
+    composeFile: app/compose.yaml
+images:
+  overrides:
+    otel-collector: ${STANDINS.collector}
+    jaeger: ${jaegerImage}
+    prometheus: ${STANDINS.prometheus}
+    grafana: ${STANDINS.grafana}
+`;
+}
+
+let project: string | undefined;
+let stackgen: ReturnType<typeof stackgenIn>;
+const containers = () => containersOf(NAME);
+const volumes = () => volumesOf(NAME);
+
+const appCompose = (...args: string[]) =>
+  execa(
+    'docker',
+    ['compose', '-f', 'app/compose.yaml', '-f', `deploy/${NAME}/apps/web.override.yaml`, ...args],
+    {
+      cwd: project,
+    },
+  );
+
+async function prometheus<T>(query: string): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${PORTS.prometheus}${query}`);
+  return ((await response.json()) as { data: T }).data;
+}
+
+beforeAll(async () => {
+  await buildStandins();
+  await dispose([NAME, 'app'], undefined);
+  project = await createProject({
+    [`stacks/${NAME}.yaml`]: stackFile(),
+    'app/compose.yaml': `services:\n  web:\n    image: ${STANDINS.app}\n`,
+  });
+  stackgen = stackgenIn(project);
+  expect((await stackgen(['generate'])).exitCode).toBe(0);
+});
+
+afterAll(() => dispose(['app', NAME], project));
+
+describe.sequential('the Jaeger stack on the real engine', () => {
+  it('comes up with every service healthy, and says where everything is', async () => {
+    const result = await stackgen(['up']);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${NAME} is up (4 services`);
+    expect(result.stdout).toContain(`Jaeger UI             http://127.0.0.1:${PORTS.jaeger}`);
+    expect(result.stdout).toContain(`OTLP over gRPC        127.0.0.1:${PORTS.grpc}`);
+    expect(result.stdout).toContain('in the network: http://otel-collector:4318');
+    expect(result.stderr).toContain('jaeger: healthy');
+  });
+
+  it('brings a changed config to the running service: generate, then up recreates what mounts it', async () => {
+    const before = (await execa('docker', ['inspect', `${NAME}-otel-collector-1`, '--format', '{{.Id}}']))
+      .stdout;
+    const jaegerBefore = (await execa('docker', ['inspect', `${NAME}-jaeger-1`, '--format', '{{.Id}}']))
+      .stdout;
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, `${original}collector:\n  batch:\n    timeout: 750ms\n`);
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+    const after = (await execa('docker', ['inspect', `${NAME}-otel-collector-1`, '--format', '{{.Id}}']))
+      .stdout;
+    expect(after).not.toBe(before);
+    expect((await execa('docker', ['inspect', `${NAME}-jaeger-1`, '--format', '{{.Id}}'])).stdout).toBe(
+      jaegerBefore,
+    );
+    const { stdout } = await execa('docker', [
+      'exec',
+      `${NAME}-otel-collector-1`,
+      'grep',
+      'timeout:',
+      '/etc/otelcol-contrib/config.yaml',
+    ]);
+    expect(stdout).toContain('"750ms"');
+    await writeFile(file, original);
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+  });
+
+  it('reports every service running and healthy in status --json', async () => {
+    const result = await stackgen(['status', '--json']);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({
+      stack: NAME,
+      file: `stacks/${NAME}.yaml`,
+      project: NAME,
+      state: 'running',
+    });
+    expect(
+      report.services.map((s: { service: string; state: string; health: string; healthSource: string }) => [
+        s.service,
+        s.state,
+        s.health,
+        s.healthSource,
+      ]),
+    ).toEqual([
+      ['otel-collector', 'running', 'healthy', 'probe'],
+      ['jaeger', 'running', 'healthy', 'docker'],
+      ['prometheus', 'running', 'healthy', 'docker'],
+      ['grafana', 'running', 'healthy', 'docker'],
+    ]);
+    expect(report.services[0].ports).toEqual(
+      expect.arrayContaining([
+        { hostIp: '127.0.0.1', hostPort: PORTS.grpc, containerPort: 4317, protocol: 'tcp' },
+      ]),
+    );
+  });
+
+  it('runs an app from the generated override on its own and the stack networks, reaching the collector by name', async () => {
+    await appCompose('up', '-d');
+    const { stdout: networks } = await execa('docker', [
+      'inspect',
+      'app-web-1',
+      '--format',
+      '{{json .NetworkSettings.Networks}}',
+    ]);
+    expect(Object.keys(JSON.parse(networks)).sort()).toEqual(['app_default', `${NAME}-apps`, `${NAME}-net`]);
+    const { stdout } = await appCompose(
+      'exec',
+      '-T',
+      'web',
+      'sh',
+      '-c',
+      'wget -q -O - --post-data "{}" --header "Content-Type: application/json" "$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces"',
+    );
+    expect(stdout).toBe('{}');
+    const logs = await stackgen(['logs', 'otel-collector']);
+    expect(logs.exitCode).toBe(0);
+    expect(logs.stdout).toContain('stand-in otel-collector: received POST /v1/traces');
+    await appCompose('down');
+  });
+
+  it('has the real Prometheus scraping every configured target, on 127.0.0.1', async () => {
+    const jobs = await eventually(async () => {
+      const up = await upTargets(PORTS.prometheus);
+      return up.length === 5 ? up : undefined;
+    }, 60);
+    expect(jobs).toEqual(['grafana', 'jaeger', 'otel-collector', 'otel-collector-exporter', 'prometheus']);
+  });
+
+  it('keeps volumes on down, so a second up finds Prometheus data; down --volumes --yes deletes them', async () => {
+    const scrapedAt = Math.floor(Date.now() / 1000);
+    const samplesAt = (time: number) =>
+      prometheus<{ result: unknown[] }>(
+        `/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time=${time}`,
+      ).then((d) => d.result.length);
+    expect(await samplesAt(scrapedAt)).toBe(1);
+
+    const down = await stackgen(['down']);
+    expect(down.exitCode).toBe(0);
+    expect(down.stdout).toBe(
+      `${NAME} is down; its data volumes are kept (${NAME}_jaeger-data, ${NAME}_prometheus-data, ${NAME}_grafana-data).`,
+    );
+    expect(await containers()).toEqual([]);
+    expect(await volumes()).toEqual([
+      `${NAME}_grafana-data`,
+      `${NAME}_jaeger-data`,
+      `${NAME}_prometheus-data`,
+    ]);
+
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+    expect(await samplesAt(scrapedAt)).toBe(1);
+
+    const refused = await stackgen(['down', '--volumes']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe(
+      "--volumes deletes the stack's data; add --yes to confirm when not on a terminal",
+    );
+    const wiped = await stackgen(['down', '--volumes', '--yes']);
+    expect(wiped.exitCode).toBe(0);
+    expect(await volumes()).toEqual([]);
+    expect(await containers()).toEqual([]);
+  });
+
+  it('succeeds in down and status when nothing is up', async () => {
+    expect((await stackgen(['down'])).exitCode).toBe(0);
+    const status = await stackgen(['status', '--json']);
+    expect(JSON.parse(status.stdout).state).toBe('not created');
+  });
+});
+
+describe.sequential('concurrency and interruption', () => {
+  it('refuses a second up while one runs, and Ctrl-C stops the first waiting cleanly', async () => {
+    const first = execa('node', [BIN, 'up'], { cwd: project!, reject: false, env: { NO_COLOR: '1' } });
+    await eventually(async () => ((await containers()).length > 0 ? true : undefined), 30);
+
+    const second = await stackgen(['up']);
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toBe(
+      `another "stackgen up" (pid ${first.pid}) is working on the ${NAME} stack; wait for it to finish`,
+    );
+
+    first.kill('SIGINT');
+    const interrupted = await first;
+    expect(interrupted.exitCode).toBe(1);
+    expect(interrupted.stderr).toContain(
+      `stopped waiting (interrupted). Containers already started keep running: "stackgen status ${NAME}" shows them, "stackgen down ${NAME}" removes them.`,
+    );
+    expect(interrupted.stderr).not.toMatch(/^\s+at /m);
+    // The lock went with it: down runs at once.
+    expect((await stackgen(['down'])).exitCode).toBe(0);
+    expect(await containers()).toEqual([]);
+  });
+});
+
+describe.sequential('faults', () => {
+  it('says so when the engine does not answer, and creates nothing', async () => {
+    const result = await stackgen(['up'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(
+      /^the Docker engine at unix:\/\/\/nonexistent\/docker\.sock does not answer \(/,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(await containers()).toEqual([]);
+  });
+
+  it('names a published port that is taken, and what holds it, before creating anything', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve, reject) =>
+      holder.once('error', reject).listen(PORTS.grafana, '127.0.0.1', resolve),
+    );
+    try {
+      const result = await stackgen(['up']);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain(
+        `port ${PORTS.grafana} on 127.0.0.1 (exposure.ports.grafana.ui) is already in use by node (pid ${process.pid})`,
+      );
+      expect(await containers()).toEqual([]);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('names a service that never becomes healthy, with its state and logs, and leaves nothing running', async () => {
+    await writeFile(path.join(project!, `stacks/${NAME}.yaml`), stackFile(STANDINS.unhealthy));
+    const stale = await stackgen(['up']);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain(`deploy/${NAME} is not up to date with stacks/${NAME}.yaml`);
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+
+    const result = await stackgen(['up', '--wait-timeout', '20']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${NAME} did not come up within 20s.`);
+    expect(result.stderr).toMatch(
+      / {2}jaeger: (running, health: starting|unhealthy)\n {4}last log lines:\n {6}stand-in unhealthy: running, and never healthy/,
+    );
+    expect(result.stderr).toContain('otel-collector: created, not started (waits for its dependencies)');
+    expect(result.stderr).toContain("Removed the stack's containers and networks (data volumes are kept).");
+    expect(await containers()).toEqual([]);
+  });
+});

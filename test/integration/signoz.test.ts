@@ -1,0 +1,124 @@
+/**
+ * The SigNoz stack on the real Docker engine with the real Docker Compose v2.
+ *
+ * Real: the engine, Compose, the generated files, the ordering of Keeper → user scripts step → ClickHouse →
+ * schema migrator → SigNoz → collector (service_healthy and service_completed_successfully), the generated
+ * histogramQuantile download script (run by busybox, from a mirror URL set in the stack file, retrying until
+ * the mirror answers), .env secrets reaching SigNoz, and Prometheus (Debian's binary) scraping the collector.
+ * Stand-ins (fakes, see standins/README.md): ClickHouse, ClickHouse Keeper, SigNoz, its collector and
+ * migrator, Grafana (which also plays the mirror).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containers, createProject, dispose, eventually, stackgenIn, upTargets } from './helpers.js';
+import { buildStandins, STANDINS } from './standins.js';
+
+const NAME = 'sgsignoz';
+const PORTS = { grpc: 36317, http: 36318, health: 46133, signoz: 36080, prometheus: 36090, grafana: 36000 };
+
+let project: string | undefined;
+let stackgen: ReturnType<typeof stackgenIn>;
+
+beforeAll(async () => {
+  await buildStandins();
+  await dispose([NAME], undefined);
+  project = await createProject({
+    [`stacks/${NAME}.yaml`]: `name: ${NAME}
+backend: signoz
+signoz:
+  histogramQuantileUrl: http://grafana:3000/udf
+  # This test machine's engine may not grant more open files than its own limit (20000 here, where
+  # Debian's docker.service grants 1048576), so ClickHouse asks for fewer than the default 262144.
+  clickhouse: { openFilesLimit: 16384 }
+prometheus:
+  enabled: true
+grafana:
+  enabled: true
+  dashboards: [collector]
+exposure:
+  ports:
+    collector: { otlpGrpc: ${PORTS.grpc}, otlpHttp: ${PORTS.http}, health: ${PORTS.health} }
+    signoz: { ui: ${PORTS.signoz} }
+    prometheus: { ui: ${PORTS.prometheus} }
+    grafana: { ui: ${PORTS.grafana} }
+images:
+  overrides:
+    clickhouse-keeper: ${STANDINS.clickhouseKeeper}
+    clickhouse: ${STANDINS.clickhouse}
+    otel-collector: ${STANDINS.signozCollector}
+    signoz: ${STANDINS.signoz}
+    prometheus: ${STANDINS.prometheus}
+    grafana: ${STANDINS.grafana}
+`,
+  });
+  stackgen = stackgenIn(project);
+  expect((await stackgen(['generate'])).exitCode).toBe(0);
+});
+
+afterAll(() => dispose([NAME], project));
+
+describe.sequential('the SigNoz stack on the real engine', () => {
+  it('comes up in dependency order, its one-shot steps completed, every service healthy', async () => {
+    const result = await stackgen(['up']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`SigNoz (admin admin@example.com)  http://127.0.0.1:${PORTS.signoz}`);
+    const report = JSON.parse((await stackgen(['status', '--json'])).stdout);
+    expect(report.state).toBe('running');
+    const states = Object.fromEntries(
+      report.services.map((s: { service: string; state: string; health: string }) => [
+        s.service,
+        `${s.state}/${s.health}`,
+      ]),
+    );
+    expect(states).toEqual({
+      'clickhouse-keeper': 'running/healthy',
+      'clickhouse-user-scripts': 'exited/none',
+      clickhouse: 'running/healthy',
+      'schema-migrator': 'exited/none',
+      signoz: 'running/healthy',
+      'otel-collector': 'running/healthy',
+      prometheus: 'running/healthy',
+      grafana: 'running/healthy',
+    });
+  });
+
+  it('fetched histogramQuantile from the mirror the stack file names', async () => {
+    const logs = await stackgen(['logs', NAME, 'clickhouse-user-scripts']);
+    expect(logs.stdout).toContain(
+      'histogramQuantile installed from http://grafana:3000/udf/histogram-quantile_linux_',
+    );
+  });
+
+  it('ran the schema migrations before SigNoz and the collector', async () => {
+    const logs = await stackgen(['logs', NAME, 'schema-migrator']);
+    for (const step of ['ready', 'bootstrap', 'sync up', 'async up'])
+      expect(logs.stdout).toContain(`stand-in migrate ${step}: done`);
+  });
+
+  it('accepts OTLP over HTTP on 127.0.0.1', async () => {
+    const response = await fetch(`http://127.0.0.1:${PORTS.http}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"resourceSpans":[]}',
+    });
+    expect(response.status).toBe(200);
+    const logs = await stackgen(['logs', NAME, 'otel-collector']);
+    expect(logs.stdout).toContain('received POST /v1/traces (20 bytes)');
+  });
+
+  it("has Prometheus scraping the collector's own metrics", async () => {
+    const jobs = await eventually(async () => {
+      const up = await upTargets(PORTS.prometheus);
+      return up.length === 3 ? up : undefined;
+    }, 60);
+    expect(jobs).toEqual(['grafana', 'otel-collector', 'prometheus']);
+  });
+
+  it('goes down, and a second up needs no download', async () => {
+    expect((await stackgen(['down'])).exitCode).toBe(0);
+    expect(await containers(NAME)).toEqual([]);
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+    const logs = await stackgen(['logs', NAME, 'clickhouse-user-scripts']);
+    expect(logs.stdout).toContain('histogramQuantile is in place');
+    expect((await stackgen(['down', '--volumes', '--yes'])).exitCode).toBe(0);
+  });
+});

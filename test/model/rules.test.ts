@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { validateStack } from '../../src/model/validate.js';
+import { formatPath } from '../../src/model/load.js';
+
+/** `path: message` of every error (or warning) a raw stack gives. */
+function errors(raw: Record<string, unknown>): string[] {
+  const result = validateStack({ name: 'demo', backend: 'jaeger', ...raw }, 'stacks/demo.yaml');
+  return (result.errors ?? []).map((i) => `${formatPath(i.path)}: ${i.message}`);
+}
+function warnings(raw: Record<string, unknown>): string[] {
+  return validateStack({ name: 'demo', backend: 'jaeger', ...raw }, 'stacks/demo.yaml').warnings.map(
+    (i) => `${formatPath(i.path)}: ${i.message}`,
+  );
+}
+
+describe('stack defaults', () => {
+  it('fills a minimal stack with the upstream ports, derived network names and pinned images', () => {
+    const { stack } = validateStack({ name: 'shop', backend: 'jaeger' }, 'stacks/shop.yaml');
+    expect(stack).toMatchObject({
+      output: 'deploy/shop',
+      components: ['collector', 'jaeger', 'prometheus', 'grafana'],
+      networks: { observability: 'shop-net', applications: [{ name: 'shop-apps', external: false }] },
+      exposure: {
+        bindAddress: '127.0.0.1',
+        ports: { collector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 }, jaeger: { ui: 16686 } },
+      },
+      images: {
+        'otel-collector': 'otel/opentelemetry-collector-contrib:0.159.0',
+        jaeger: 'jaegertracing/jaeger:2.20.0',
+        prometheus: 'prom/prometheus:v3.14.0',
+        grafana: 'grafana/grafana:13.2.0',
+      },
+    });
+  });
+
+  it('puts the registry mirror before every default image, and lets an override win', () => {
+    const { stack } = validateStack(
+      {
+        name: 'shop',
+        backend: 'jaeger',
+        images: { registry: 'mirror.example.com:5000/hub/', overrides: { grafana: 'local/grafana:dev' } },
+      },
+      'stacks/shop.yaml',
+    );
+    expect(stack?.images).toEqual({
+      'otel-collector': 'mirror.example.com:5000/hub/otel/opentelemetry-collector-contrib:0.159.0',
+      jaeger: 'mirror.example.com:5000/hub/jaegertracing/jaeger:2.20.0',
+      prometheus: 'mirror.example.com:5000/hub/prom/prometheus:v3.14.0',
+      grafana: 'local/grafana:dev',
+    });
+  });
+
+  it('runs only the components that are enabled', () => {
+    const { stack } = validateStack(
+      {
+        name: 'x1',
+        backend: 'jaeger',
+        collector: { spanMetrics: false, signals: ['traces'] },
+        prometheus: { enabled: false },
+        grafana: { enabled: false },
+      },
+      'stacks/x1.yaml',
+    );
+    expect(stack?.components).toEqual(['collector', 'jaeger']);
+  });
+});
+
+describe('cross-field rules', () => {
+  it('errors on a host port used twice', () => {
+    expect(errors({ exposure: { ports: { grafana: { ui: 4318 } } } })).toEqual([
+      'exposure.ports.grafana.ui: host port 4318 is already used by exposure.ports.collector.otlpHttp',
+    ]);
+  });
+
+  it('lets a port be unpublished with false, which frees it for another component', () => {
+    expect(errors({ exposure: { ports: { collector: { health: false }, grafana: { ui: 13133 } } } })).toEqual(
+      [],
+    );
+  });
+
+  it('errors on published ports of components that do not run', () => {
+    expect(
+      errors({
+        prometheus: { enabled: false },
+        collector: { spanMetrics: false, signals: ['traces'] },
+        grafana: { enabled: false },
+        exposure: { ports: { prometheus: { ui: 9091 } } },
+      }),
+    ).toEqual(['exposure.ports.prometheus: prometheus is disabled in this stack']);
+  });
+
+  it('errors on apps joining networks that are not declared, with a suggestion', () => {
+    expect(errors({ apps: [{ service: 'web', networks: ['demo-app'] }] })).toEqual([
+      'apps[0].networks[0]: "demo-app" is not an application network (declared: demo-apps) (did you mean "demo-apps"?)',
+    ]);
+    expect(errors({ apps: [{ service: 'web', networks: ['demo-net'] }] })).toEqual([
+      'apps[0].networks[0]: "demo-net" is not an application network (declared: demo-apps) (every app joins the observability network already)',
+    ]);
+  });
+
+  it('errors on duplicate network names and on an empty list of application networks', () => {
+    expect(
+      errors({ networks: { observability: { name: 'shared' }, applications: [{ name: 'shared' }] } }),
+    ).toEqual([
+      'networks.applications[0].name: network name "shared" is already used by networks.observability.name',
+    ]);
+    expect(errors({ networks: { applications: [] } })).toEqual([
+      'networks.applications: needs at least one network for your applications to reach the collector',
+    ]);
+  });
+
+  it('errors on duplicate apps and on apps named like a stack service', () => {
+    expect(errors({ apps: [{ service: 'web' }, { service: 'web' }, { service: 'grafana' }] })).toEqual([
+      'apps[1].service: app "web" is listed twice',
+      'apps[2].service: "grafana" is the name of a stack service; apps need names of their own',
+    ]);
+  });
+
+  it('checks resource attribute keys and leaves service.name to serviceName', () => {
+    const app = (resourceAttributes: Record<string, string>) => ({
+      apps: [{ service: 'web', resourceAttributes }],
+    });
+    expect(errors(app({ 'deployment.environment.name': 'a, b=c' }))).toEqual([]);
+    expect(errors(app({ 'service.name': 'web' }))).toEqual([
+      'apps[0].resourceAttributes["service.name"]: set the service name with serviceName instead',
+    ]);
+    expect(errors(app({ 'bad key': 'x' }))).toEqual([
+      'apps[0].resourceAttributes["bad key"]: expected an attribute key such as deployment.environment.name, got "bad key"',
+    ]);
+  });
+
+  it('requires a missing app field by name', () => {
+    expect(errors({ apps: [{ protocol: 'grpc' }] })).toEqual(['apps[0].service: is required (a string)']);
+  });
+
+  it('checks scrape jobs: unique names, no built-in names, known apps, a port', () => {
+    expect(
+      errors({
+        apps: [{ service: 'web' }],
+        prometheus: {
+          scrapeJobs: [
+            { name: 'jaeger', targets: ['x:1'] },
+            { name: 'api', app: 'wbe', port: 9464 },
+            { name: 'api', app: 'web' },
+            { name: 'both', app: 'web', port: 1, targets: ['x:1'] },
+          ],
+        },
+      }),
+    ).toEqual([
+      'prometheus.scrapeJobs[0].name: "jaeger" is a built-in job (prometheus, otel-collector, otel-collector-exporter, jaeger, grafana)',
+      'prometheus.scrapeJobs[1].app: no app named "wbe" in apps (did you mean "web"?)',
+      'prometheus.scrapeJobs[2].name: job "api" is defined twice',
+      'prometheus.scrapeJobs[2].app: needs port: the port web serves metrics on',
+      'prometheus.scrapeJobs[3]: needs either app (with port) or targets',
+    ]);
+  });
+
+  it('errors on image overrides for services the stack does not have', () => {
+    expect(errors({ images: { overrides: { 'otel-colector': 'x/y:1' } } })).toEqual([
+      'images.overrides.otel-colector: no service "otel-colector" in this stack (services: otel-collector, jaeger, prometheus, grafana) (did you mean "otel-collector"?)',
+    ]);
+  });
+
+  it('keeps the output folder inside the project and away from the stack files', () => {
+    expect(errors({ output: '../elsewhere' })).toEqual([
+      'output: must be a folder inside the project root, got "../elsewhere"',
+    ]);
+    expect(errors({ output: 'stacks/out' })).toEqual([
+      'output: "stacks/out" is reserved; use a folder of its own such as deploy/demo',
+    ]);
+    expect(errors({ output: '/abs' })[0]).toContain('output: expected a relative path');
+  });
+
+  it('requires traces, and a Prometheus for span metrics, metrics and dashboards', () => {
+    expect(errors({ collector: { signals: ['metrics'] } })).toEqual([
+      'collector.signals: must include traces: the jaeger stack is built around them',
+    ]);
+    expect(errors({ prometheus: { enabled: false } })).toEqual([
+      'collector.spanMetrics: needs prometheus.enabled: span metrics are exported for Prometheus to scrape',
+      'collector.signals: metrics need prometheus.enabled: the jaeger backend stores no metrics',
+      'grafana.dashboards[0]: "red" reads Prometheus, which is disabled',
+      'grafana.dashboards[1]: "collector" reads Prometheus, which is disabled',
+    ]);
+    expect(errors({ collector: { spanMetrics: false } })).toEqual([
+      'grafana.dashboards[0]: "red" is drawn from span metrics: set collector.spanMetrics to true',
+    ]);
+  });
+
+  it('errors on a signal or dashboard listed twice', () => {
+    expect(
+      errors({ collector: { signals: ['traces', 'traces'] }, grafana: { dashboards: ['red', 'red'] } }),
+    ).toEqual([
+      'collector.signals[1]: signal "traces" is listed twice',
+      'grafana.dashboards[1]: dashboard "red" is listed twice',
+    ]);
+  });
+
+  it('warns when the stack is published on every interface, and when logs have no store', () => {
+    expect(
+      warnings({
+        exposure: { bindAddress: '0.0.0.0' },
+        collector: { signals: ['traces', 'metrics', 'logs'] },
+      }),
+    ).toEqual([
+      'collector.signals: the jaeger stack stores no logs: the collector accepts them and only writes a summary to its own log',
+      'exposure.bindAddress: 0.0.0.0 publishes the collector and the UIs to every network this host is on; use 127.0.0.1 unless that is intended',
+    ]);
+  });
+
+  it('rejects a jaeger section for another backend', () => {
+    expect(errors({ backend: 'tempo', jaeger: { retention: '24h' } })).toContain(
+      'jaeger: applies to the jaeger backend only (backend: tempo)',
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateStack } from '../../src/model/validate.js';
+import { envKeys, gitignoreChange, randomSecret, secretsChanges } from '../../src/output/secrets.js';
+import { renderStack } from '../../src/render/plan.js';
+import { testdir } from '../helpers/testdir.js';
+
+const plan = () => renderStack(validateStack({ name: 'demo', backend: 'jaeger' }, 'stacks/demo.yaml').stack!);
+
+describe('stack secrets', () => {
+  it('creates .env with a random value and git-ignores it', async () => {
+    const root = await testdir({ '.gitignore': 'node_modules/' });
+    const { changes, created, ignore } = await secretsChanges(root, plan());
+    expect(created).toEqual(['GRAFANA_ADMIN_PASSWORD']);
+    expect(changes.map((c) => path.relative(root, c.path))).toEqual(['deploy/demo/.env']);
+    expect(changes[0]!.content).toMatch(/^GRAFANA_ADMIN_PASSWORD=[A-Za-z0-9_-]{24}-Aa1$/m);
+    expect(changes[0]!.mode).toBe(0o600);
+    expect(ignore).toEqual(['/deploy/demo/.env']);
+    expect((await gitignoreChange(root, ignore))?.content).toBe(
+      'node_modules/\n# Secrets written by stackgen\n/deploy/demo/.env\n',
+    );
+  });
+
+  it('never replaces a value, and adds nothing when every secret is there', async () => {
+    const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\n' });
+    expect(await secretsChanges(root, plan())).toEqual({ changes: [], created: [], ignore: [] });
+  });
+
+  it('appends a missing secret to an existing .env, keeping what is there', async () => {
+    const root = await testdir({ 'deploy/demo/.env': 'OTHER=1' });
+    const { changes } = await secretsChanges(root, plan());
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.content).toMatch(
+      /^OTHER=1\n# Password of the Grafana user "admin"\.\nGRAFANA_ADMIN_PASSWORD=\S{28}\n$/,
+    );
+  });
+
+  it('makes secrets compose will not interpolate, and passwords that password rules accept', () => {
+    for (let i = 0; i < 50; i++) expect(randomSecret()).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(randomSecret('password')).toMatch(/^[A-Za-z0-9_-]{24}-Aa1$/);
+    expect(new Set(Array.from({ length: 50 }, randomSecret)).size).toBe(50);
+  });
+
+  it('reads keys of dotenv files, with export and comments', () => {
+    expect([...envKeys('# c\nA=1\nexport B = 2\n  C=\nnot a line\n')]).toEqual(['A', 'B', 'C']);
+  });
+
+  it('leaves a .gitignore that already ignores the file alone', async () => {
+    const root = await testdir({ '.gitignore': 'deploy/demo/.env\n' });
+    expect(await gitignoreChange(root, ['/deploy/demo/.env'])).toBeUndefined();
+    const fresh = await testdir();
+    const change = await gitignoreChange(fresh, ['/x/.env', '/y/.env', '/x/.env']);
+    expect(change?.content).toBe('# Secrets written by stackgen\n/x/.env\n/y/.env\n');
+    expect(await readFile(path.join(fresh, '.gitignore'), 'utf8').catch(() => 'absent')).toBe('absent');
+  });
+});

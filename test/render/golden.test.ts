@@ -1,0 +1,53 @@
+/**
+ * Golden files: the full output of every preset (stacks/*.yaml) and fixture (test/fixtures/stacks/*.yaml),
+ * under test/golden/<stack>/. They change only through "npm run test:update", and are reviewed like code.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkPlan } from '../../src/check/check-plan.js';
+import { loadStack } from '../../src/model/load.js';
+import { MANIFEST_PATH, manifestFor } from '../../src/output/drift.js';
+import { renderStack } from '../../src/render/plan.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const GOLDEN = path.join(ROOT, 'test/golden');
+const UPDATING = process.env.npm_lifecycle_event === 'test:update';
+
+/** Every stack with golden output: [golden folder name, stack file relative to the repo root]. */
+export const GOLDEN_STACKS: [string, string][] = [
+  ...readdirSync(path.join(ROOT, 'stacks'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f): [string, string] => [f.replace(/\.yaml$/, ''), `stacks/${f}`]),
+  ...readdirSync(path.join(ROOT, 'test/fixtures/stacks'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f): [string, string] => [f.replace(/\.yaml$/, ''), `test/fixtures/stacks/${f}`]),
+];
+
+describe.each(GOLDEN_STACKS)('golden output of %s', (name, file) => {
+  it('renders exactly the reviewed files', async () => {
+    const { stack, warnings } = await loadStack(ROOT, file);
+    const plan = renderStack(stack);
+    checkPlan(plan);
+    const files = [...plan.files, { path: MANIFEST_PATH, content: manifestFor(plan) }];
+    for (const f of files) {
+      const golden = path.join(GOLDEN, name, f.path);
+      // Vitest would quietly write a missing snapshot; golden files appear only through the explicit command.
+      if (!UPDATING) expect(existsSync(golden), `${golden} is missing: run "npm run test:update"`).toBe(true);
+      await expect(f.content).toMatchFileSnapshot(golden);
+    }
+
+    const onDisk = (await readdir(path.join(GOLDEN, name), { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(path.join(GOLDEN, name), path.join(e.parentPath, e.name)));
+    expect(onDisk.sort(), 'golden files that the stack no longer renders').toEqual(
+      files.map((f) => f.path).sort(),
+    );
+    if (file.startsWith('stacks/')) expect(warnings, 'presets validate without warnings').toEqual([]);
+    expect(
+      plan.files.some((f) => f.path.startsWith('tls/')),
+      'certificates are never golden (or committed)',
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * The golden output against the real tools, not imitations: Docker Compose v2 (`docker compose config`,
+ * which needs no engine) and Prometheus' promtool. When a tool is missing these tests fail: CI installs
+ * both (scripts/install-test-deps.sh).
+ */
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadStackText } from '../../src/model/load.js';
+import { renderStack } from '../../src/render/plan.js';
+import { checkPlan } from '../../src/check/check-plan.js';
+import { envKeys } from '../../src/output/secrets.js';
+import { testdir } from '../helpers/testdir.js';
+import { GOLDEN, GOLDEN_STACKS, ROOT } from './golden.test.js';
+
+/** An env file giving every secret of .env.example a value, as `stackgen generate` would. */
+async function envFileFor(dir: string): Promise<string> {
+  const names = envKeys(await readFile(path.join(dir, '.env.example'), 'utf8'));
+  const file = path.join(await testdir(), 'test.env');
+  await writeFile(file, [...names].map((n) => `${n}=test-secret`).join('\n'));
+  return file;
+}
+
+describe.each(GOLDEN_STACKS)('golden %s with the real tools', (name) => {
+  const dir = path.join(GOLDEN, name);
+
+  it('passes docker compose config -q', async () => {
+    const envFile = await envFileFor(dir);
+    await execa('docker', [
+      'compose',
+      '--env-file',
+      envFile,
+      '-f',
+      path.join(dir, 'compose.yaml'),
+      'config',
+      '-q',
+    ]);
+  });
+
+  // A stack without Prometheus (the SigNoz preset) has no config to check.
+  it.skipIf(!existsSync(path.join(dir, 'prometheus/prometheus.yml')))(
+    'passes promtool check config',
+    async () => {
+      const { stdout } = await execa('promtool', [
+        'check',
+        'config',
+        path.join(dir, 'prometheus/prometheus.yml'),
+      ]);
+      expect(stdout).toContain('SUCCESS');
+    },
+  );
+
+  it("merges each app override into the app's own compose project", async () => {
+    const overrides =
+      (await readFile(path.join(dir, '.stackgen/manifest.json'), 'utf8')).match(
+        /apps\/[^"]+\.override\.yaml/g,
+      ) ?? [];
+    for (const override of overrides) {
+      const { stdout } = await execa('docker', [
+        'compose',
+        '-f',
+        path.join(ROOT, 'test/fixtures/shop/compose.yaml'),
+        '-f',
+        path.join(dir, override),
+        'config',
+        '--format',
+        'json',
+      ]);
+      const service = path.basename(override, '.override.yaml');
+      const listed = parse(await readFile(path.join(dir, override), 'utf8')) as {
+        services: Record<string, { networks: Record<string, unknown> }>;
+      };
+      const merged = JSON.parse(stdout) as {
+        services: Record<string, { networks: Record<string, unknown> }>;
+      };
+      // The service keeps the networks it had in its own project and gains the stack's.
+      expect(Object.keys(merged.services[service]!.networks).sort()).toEqual(
+        Object.keys(listed.services[service]!.networks).sort(),
+      );
+      expect(Object.keys(listed.services[service]!.networks)).toEqual(
+        expect.arrayContaining(service === 'web' ? ['frontend', 'backend'] : ['default']),
+      );
+    }
+  });
+});
+
+describe('hostile values', () => {
+  const hostile = `we"b' $HOME $$ {{x}} #c: \\n ü 🚀`;
+
+  it('reach the container exactly as written, through compose interpolation', async () => {
+    const root = await testdir();
+    const text = `name: demo\nbackend: jaeger\napps:\n  - service: web\n    serviceName: ${JSON.stringify(hostile)}\n`;
+    const { stack } = await loadStackText(root, 'stacks/demo.yaml', text);
+    const plan = renderStack(stack);
+    checkPlan(plan);
+    const override = plan.files.find((f) => f.path === 'apps/web.override.yaml')!;
+    await writeFile(path.join(root, 'app.yaml'), 'services:\n  web:\n    image: busybox\n');
+    await writeFile(path.join(root, 'override.yaml'), override.content);
+    const { stdout } = await execa(
+      'docker',
+      ['compose', '-f', 'app.yaml', '-f', 'override.yaml', 'config', '--format', 'json'],
+      {
+        cwd: root,
+        env: { HOME: '/should-not-appear' },
+      },
+    );
+    const env = (JSON.parse(stdout) as { services: { web: { environment: Record<string, string> } } })
+      .services.web.environment;
+    // `config` prints values re-escaped ($ as $$), ready to be read again: the value compose holds is `hostile`.
+    expect(env.OTEL_SERVICE_NAME).toBe(hostile.replace(/\$/g, '$$$$'));
+
+    // The control: the same value written without escaping is interpolated by compose.
+    await writeFile(
+      path.join(root, 'raw.yaml'),
+      'services:\n  web:\n    environment:\n      OTEL_SERVICE_NAME: "$HOME"\n',
+    );
+    const raw = await execa(
+      'docker',
+      ['compose', '-f', 'app.yaml', '-f', 'raw.yaml', 'config', '--format', 'json'],
+      {
+        cwd: root,
+        env: { HOME: '/should-not-appear' },
+      },
+    );
+    expect(raw.stdout).toContain('/should-not-appear');
+    // And the README shows it without breaking its Markdown.
+    const readme = plan.files.find((f) => f.path === 'README.md')!.content;
+    expect(readme.split('\n').filter((l) => l.includes('we"b')).length).toBeLessThanOrEqual(1);
+    expect(parse(override.content)).toBeTruthy();
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { formatPath } from '../../src/model/load.js';
+import { validateStack } from '../../src/model/validate.js';
+import { renderStack, type RenderPlan } from '../../src/render/plan.js';
+
+function validate(raw: Record<string, unknown>) {
+  return validateStack({ name: 'sz', backend: 'signoz', ...raw }, 'stacks/sz.yaml');
+}
+const errors = (raw: Record<string, unknown>) =>
+  (validate(raw).errors ?? []).map((i) => `${formatPath(i.path)}: ${i.message}`);
+const warnings = (raw: Record<string, unknown>) =>
+  validate(raw).warnings.map((i) => `${formatPath(i.path)}: ${i.message}`);
+function plan(raw: Record<string, unknown> = {}): RenderPlan {
+  const { stack, errors: problems } = validate(raw);
+  if (!stack) throw new Error(JSON.stringify(problems));
+  return renderStack(stack);
+}
+const compose = (p: RenderPlan) =>
+  parse(p.files.find((f) => f.path === 'compose.yaml')!.content) as {
+    services: Record<
+      string,
+      {
+        environment?: Record<string, string>;
+        depends_on?: Record<string, { condition: string }>;
+        ulimits?: unknown;
+      }
+    >;
+  };
+
+describe('SigNoz stack rules', () => {
+  it('keeps the collector and ClickHouse versions in step', () => {
+    expect(errors({ images: { versions: { clickhouse: '25.5.6' } } })).toEqual([
+      "images.versions.clickhouse: SigNoz's collector v0.144.7 needs ClickHouse 25.12 or later; pin clickhouse to 25.12.5, or the collector below v0.144.6",
+    ]);
+    expect(errors({ images: { versions: { clickhouse: '25.5.6', signozCollector: 'v0.144.5' } } })).toEqual(
+      [],
+    );
+    expect(warnings({ images: { versions: { clickhouse: '26.1.2' } } })).toEqual([
+      "images.versions.clickhouse: ClickHouse 26 breaks SigNoz's schema migrations so far (signoz#12257); 25.12.5 is known to work",
+    ]);
+  });
+
+  it('wants Prometheus for Grafana, and no red dashboard (SigNoz shows RED itself)', () => {
+    expect(errors({ grafana: { enabled: true } })).toEqual([
+      "grafana.enabled: needs prometheus.enabled in a SigNoz stack: Grafana shows Prometheus' data; SigNoz has its own UI",
+    ]);
+    expect(errors({ grafana: { enabled: true }, prometheus: { enabled: true } })).toEqual([]);
+    expect(
+      errors({ grafana: { enabled: true, dashboards: ['red'] }, prometheus: { enabled: true } }),
+    ).toEqual([
+      'grafana.dashboards[0]: "red" reads span metrics from Prometheus; SigNoz keeps them in ClickHouse and shows them in its own UI',
+    ]);
+  });
+
+  it('needs the metrics signal for span metrics, and no Prometheus for either', () => {
+    expect(errors({ collector: { signals: ['traces'] } })).toEqual([
+      "collector.signals: needs metrics with spanMetrics: SigNoz's span metrics are written as metrics",
+    ]);
+    expect(errors({ collector: { signals: ['traces'], spanMetrics: false } })).toEqual([]);
+  });
+
+  it('accepts every signal by default and rejects settings of other backends', () => {
+    expect(validate({}).stack?.collector.signals).toEqual(['traces', 'metrics', 'logs']);
+    expect(errors({ tempo: {} })).toEqual(['tempo: applies to the tempo backend only (backend: signoz)']);
+    expect(errors({ signoz: { admin: { email: 'not-an-email' } } })).toEqual([
+      'signoz.admin.email: expected an email address, got "not-an-email"',
+    ]);
+  });
+});
+
+describe('the SigNoz stack', () => {
+  it('orders its start: Keeper and the user scripts step, ClickHouse, the migrator, SigNoz, the collector', () => {
+    const { services } = compose(plan());
+    const condition = (service: string, on: string) => services[service]!.depends_on?.[on]?.condition;
+    expect(condition('clickhouse', 'clickhouse-keeper')).toBe('service_healthy');
+    expect(condition('clickhouse', 'clickhouse-user-scripts')).toBe('service_completed_successfully');
+    expect(condition('schema-migrator', 'clickhouse')).toBe('service_healthy');
+    expect(condition('signoz', 'schema-migrator')).toBe('service_completed_successfully');
+    expect(condition('otel-collector', 'schema-migrator')).toBe('service_completed_successfully');
+    expect(condition('otel-collector', 'signoz')).toBe('service_healthy');
+  });
+
+  it('takes every secret from .env and provisions the admin', () => {
+    const p = plan({ signoz: { metastore: 'postgres' } });
+    expect(p.secrets.map((s) => s.name)).toEqual([
+      'SIGNOZ_JWT_SECRET',
+      'SIGNOZ_ADMIN_PASSWORD',
+      'SIGNOZ_POSTGRES_PASSWORD',
+    ]);
+    const env = compose(p).services.signoz!.environment!;
+    expect(env.SIGNOZ_TOKENIZER_JWT_SECRET).toMatch(/^\$\{SIGNOZ_JWT_SECRET:\?/);
+    expect(env.SIGNOZ_USER_ROOT_PASSWORD).toMatch(/^\$\{SIGNOZ_ADMIN_PASSWORD:\?/);
+    expect(env.SIGNOZ_USER_ROOT_ENABLED).toBe('true');
+    expect(env.SIGNOZ_SQLSTORE_POSTGRES_DSN).toMatch(/^postgres:\/\/signoz:\$\{SIGNOZ_POSTGRES_PASSWORD:\?/);
+    expect(compose(p).services.postgres!.environment!.POSTGRES_PASSWORD).toMatch(
+      /^\$\{SIGNOZ_POSTGRES_PASSWORD:\?/,
+    );
+  });
+
+  it('hands the histogramQuantile URL to the download step through the environment, escaped', () => {
+    const url = 'https://mirror.example.org/a$b/hq';
+    const env = compose(plan({ signoz: { histogramQuantileUrl: url } })).services['clickhouse-user-scripts']!
+      .environment!;
+    // Compose reads $$ as a literal $.
+    expect(env.HISTOGRAM_QUANTILE_URL).toBe('https://mirror.example.org/a$$b/hq');
+  });
+
+  it('raises ClickHouse open files to the configured limit', () => {
+    expect(compose(plan()).services.clickhouse!.ulimits).toEqual({ nofile: { soft: 262144, hard: 262144 } });
+    expect(
+      compose(plan({ signoz: { clickhouse: { openFilesLimit: 65536 } } })).services.clickhouse!.ulimits,
+    ).toEqual({
+      nofile: { soft: 65536, hard: 65536 },
+    });
+  });
+});
