@@ -1,0 +1,201 @@
+/**
+ * Test doubles (fakes, not the real services) of what `stackgen verify` talks to, each answering the
+ * documented API the way the real service does: the collector's health extension, its OTLP/HTTP and
+ * OTLP/gRPC receivers, the Jaeger, Tempo and SigNoz query APIs, Prometheus' instant query and Grafana's
+ * datasource health. They listen on 127.0.0.1 only, on ports the system picks.
+ *
+ * What the receivers take is the real thing: the protobuf the official OpenTelemetry exporters send. The
+ * doubles do not decode it; a trace "is stored" when a received body holds its 16 id bytes, and a service
+ * when a body holds its name.
+ */
+import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the collector double received, shared by the backend doubles that "store" it. */
+export class Received {
+  readonly bodies: Buffer[] = [];
+
+  hasTrace(traceId: string): boolean {
+    if (!/^[0-9a-f]{32}$/.test(traceId)) return false;
+    const id = Buffer.from(traceId, 'hex');
+    return this.bodies.some((body) => body.includes(id));
+  }
+
+  /** The synthetic service of the trace, read from the body that holds it. */
+  serviceOf(traceId: string): string | undefined {
+    const id = Buffer.from(traceId, 'hex');
+    const body = this.bodies.find((b) => b.includes(id));
+    return body?.toString('latin1').match(/stackgen-verify-[0-9a-f]{6}/)?.[0];
+  }
+
+  hasService(service: string): boolean {
+    return this.bodies.some((body) => body.includes(Buffer.from(service)));
+  }
+}
+
+type Handler = (req: http.IncomingMessage, body: Buffer, url: URL) => { status: number; json?: unknown };
+
+/** An HTTP double on 127.0.0.1; resolves to its port. */
+export async function httpDouble(handler: Handler, closers: (() => Promise<void>)[]): Promise<number> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const { status, json } = handler(req, Buffer.concat(chunks), new URL(req.url!, 'http://double'));
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(json === undefined ? undefined : JSON.stringify(json));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+/** The collector's health_check extension: 200 on "/" while the collector runs. */
+export const health: Handler = () => ({ status: 200, json: { status: 'Server available' } });
+
+/** The collector's OTLP/HTTP receiver: POST /v1/traces takes protobuf and answers an empty response. */
+export async function otlpHttpDouble(received: Received, closers: (() => Promise<void>)[]): Promise<number> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/v1/traces') {
+        res.writeHead(404).end();
+        return;
+      }
+      received.bodies.push(Buffer.concat(chunks));
+      // An ExportTraceServiceResponse with no partial_success is zero bytes.
+      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+const passthrough = (b: Buffer) => b;
+const TRACE_SERVICE: ServiceDefinition = {
+  Export: {
+    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: passthrough,
+    requestDeserialize: passthrough,
+    responseSerialize: passthrough,
+    responseDeserialize: passthrough,
+  },
+};
+
+/** The collector's OTLP/gRPC receiver: TraceService/Export, raw protobuf in, empty response out. */
+export async function otlpGrpcDouble(received: Received, closers: (() => Promise<void>)[]): Promise<number> {
+  const server = new Server();
+  server.addService(TRACE_SERVICE, {
+    Export: (call: { request: Buffer }, callback: (error: null, response: Buffer) => void) => {
+      received.bodies.push(call.request);
+      callback(null, Buffer.alloc(0));
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    ),
+  );
+  closers.push(async () => server.forceShutdown());
+  return port;
+}
+
+const traceIdIn = (url: URL, pattern: RegExp) => url.pathname.match(pattern)?.[1] ?? '';
+
+/** Jaeger v2 api_v3: GET /api/v3/traces/{id} → {"result": OTLP JSON}, 404 until stored. */
+export function jaeger(received: Received): Handler {
+  return (_req, _body, url) => {
+    const id = traceIdIn(url, /^\/api\/v3\/traces\/([0-9a-f]+)$/);
+    if (!received.hasTrace(id))
+      return { status: 404, json: { error: { httpCode: 404, message: 'trace not found' } } };
+    return { status: 200, json: { result: otlpJson(id, received.serviceOf(id)!) } };
+  };
+}
+
+/** Tempo: GET /api/v2/traces/{id} → {"trace": OTLP JSON}, 404 until stored. */
+export function tempo(received: Received): Handler {
+  return (_req, _body, url) => {
+    const id = traceIdIn(url, /^\/api\/v2\/traces\/([0-9a-f]+)$/);
+    if (!received.hasTrace(id)) return { status: 404 };
+    return { status: 200, json: { trace: otlpJson(id, received.serviceOf(id)!) } };
+  };
+}
+
+function otlpJson(traceId: string, service: string) {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [{ scope: { name: 'stackgen-verify' }, spans: [{ traceId, name: 'stackgen verify' }] }],
+      },
+    ],
+  };
+}
+
+/**
+ * SigNoz: readyz, the session API (context by email, then email/password for an access token) and the
+ * v4 waterfall, whose spans carry their resource as a map (`"service.name": …`).
+ */
+export function signoz(received: Received, admin: { email: string; password: string }): Handler {
+  const token = 'double-access-token';
+  return (req, body, url) => {
+    if (url.pathname === '/api/v2/readyz') return { status: 200, json: { ready: true } };
+    if (url.pathname === '/api/v2/sessions/context') {
+      const exists = url.searchParams.get('email') === admin.email;
+      return {
+        status: 200,
+        json: {
+          status: 'success',
+          data: { exists, orgs: exists ? [{ id: 'org-double', name: 'double' }] : [] },
+        },
+      };
+    }
+    if (url.pathname === '/api/v2/sessions/email_password' && req.method === 'POST') {
+      const login = JSON.parse(body.toString()) as { email: string; password: string; orgId: string };
+      if (login.email !== admin.email || login.password !== admin.password || login.orgId !== 'org-double')
+        return { status: 401, json: { status: 'error', error: { code: 'unauthenticated' } } };
+      return { status: 200, json: { status: 'success', data: { accessToken: token, refreshToken: 'r' } } };
+    }
+    const id = traceIdIn(url, /^\/api\/v4\/traces\/([0-9a-f]+)\/waterfall$/);
+    if (id && req.method === 'POST') {
+      if (req.headers.authorization !== `Bearer ${token}`) return { status: 401 };
+      if (!received.hasTrace(id))
+        return { status: 404, json: { status: 'error', error: { code: 'not_found' } } };
+      const span = {
+        trace_id: id,
+        name: 'stackgen verify',
+        resource: { 'service.name': received.serviceOf(id) },
+      };
+      return { status: 200, json: { status: 'success', data: { spans: [span], totalSpansCount: 1 } } };
+    }
+    return { status: 404 };
+  };
+}
+
+/** Prometheus' instant query: one series per query whose label names a service the collector received. */
+export function prometheus(received: Received): Handler {
+  return (_req, _body, url) => {
+    const query = url.pathname === '/api/v1/query' ? (url.searchParams.get('query') ?? '') : '';
+    const service = query.match(/="([^"]+)"/)?.[1];
+    const result = service && received.hasService(service) ? [{ metric: {}, value: [0, '1'] }] : [];
+    return { status: 200, json: { status: 'success', data: { resultType: 'vector', result } } };
+  };
+}
+
+/** Grafana's datasource health, behind basic auth: healthy for each uid it has provisioned. */
+export function grafana(admin: { user: string; password: string }, uids: string[]): Handler {
+  return (req, _body, url) => {
+    const expected = `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString('base64')}`;
+    if (req.headers.authorization !== expected)
+      return { status: 401, json: { message: 'Invalid username or password' } };
+    const uid = traceIdIn(url, /^\/api\/datasources\/uid\/([^/]+)\/health$/);
+    if (!uids.includes(uid)) return { status: 404, json: { message: 'Data source not found' } };
+    return { status: 200, json: { status: 'OK', message: 'Data source is working' } };
+  };
+}
