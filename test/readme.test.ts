@@ -19,8 +19,9 @@ describe('README.md', () => {
       expect(README, `command ${command.name()}`).toContain(`stackgen ${command.name()}`);
       for (const option of command.options) {
         if (option.long === '--help') continue;
-        const row = README.split('\n').find(
-          (l) => l.includes(`stackgen ${command.name()}`) && l.startsWith('|'),
+        // The command's row of the command table.
+        const row = README.split('\n').find((l) =>
+          new RegExp(`^\\| \`stackgen ${command.name()}[ \`]`).test(l),
         );
         expect(row, `${command.name()} ${option.long}`).toContain(option.long);
       }

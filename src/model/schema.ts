@@ -9,6 +9,8 @@ import { IMAGES } from './images.js';
 
 export const BACKENDS = ['signoz', 'jaeger', 'tempo'] as const;
 export type Backend = (typeof BACKENDS)[number];
+/** How each backend is named in prose. */
+export const BACKEND_NAMES: Record<Backend, string> = { jaeger: 'Jaeger', tempo: 'Tempo', signoz: 'SigNoz' };
 
 export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 export type Signal = (typeof SIGNALS)[number];

@@ -89,6 +89,27 @@ export function markdownCode(value: unknown): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
+/**
+ * Text of a Mermaid label, inside `["…"]`: every character but letters, digits and plain punctuation
+ * becomes a Mermaid entity code (`#34;`), so no value can close the label, start markup or a new line.
+ */
+export function mermaidText(value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new InternalError(`cannot render ${describe(value)} in a Mermaid label`);
+  }
+  return [...String(value)]
+    .map((c) => (/^[A-Za-z0-9 .,:/@_+=()-]$/.test(c) ? c : `#${c.codePointAt(0)};`))
+    .join('');
+}
+
+/** A Mermaid node or subgraph id: made by stackgen from fixed names, never from a user's value. */
+export function mermaidId(value: unknown): string {
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(value)) {
+    throw new InternalError(`${JSON.stringify(value)} is not a Mermaid id stackgen makes`);
+  }
+  return value;
+}
+
 function unicodeEscape(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }

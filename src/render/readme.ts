@@ -4,6 +4,8 @@ import { memoryLimits, totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { GENERATED_TLS_DIR, tlsPaths } from '../model/tls.js';
 import { stackEndpoints } from './endpoints.js';
+import { topologyDiagram } from './topology.js';
+import { BACKEND_NAMES } from '../model/schema.js';
 import type { BaseView } from './view.js';
 
 /** What each service does, for the table of what runs. */
@@ -130,6 +132,10 @@ export function buildReadme(view: BaseView) {
   return {
     networks,
     services,
+    diagram: topologyDiagram(stack),
+    firstApp: stack.apps[0]?.service ?? '',
+    backendName: BACKEND_NAMES[stack.backend],
+    verifyCommand: `npx stackgen verify ${stack.name}`,
     totalMemory: mib(totalMemoryMiB(stack)),
     endpoints: stackEndpoints(stack).map((e) => ({ ...e, host: e.host ?? 'not published' })),
     files: filesOf(view),

@@ -15,6 +15,8 @@ import {
   shellWord,
   markdownCode,
   markdownText,
+  mermaidId,
+  mermaidText,
   yamlScalar,
   yamlScalarNoInterpolation,
 } from './escape.js';
@@ -33,6 +35,8 @@ const ESCAPERS: Record<string, (value: unknown) => string> = {
   md: markdownText,
   code: markdownCode,
   shell: shellWord, // a word of a command in a fenced code block
+  mermaid: mermaidText, // a label in a Mermaid diagram
+  mermaidId, // a node or subgraph id in a Mermaid diagram
 };
 
 export type TemplateName = string;

@@ -7,6 +7,7 @@
  *   `POST /api/v2/sessions/email_password`) and `POST /api/v4/traces/{id}/waterfall` (404 until stored).
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { BACKEND_NAMES } from '../model/schema.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { describeNetworkError, request, type HttpResponse } from './http.js';
 
@@ -24,8 +25,6 @@ export interface TraceLookup {
   /** What to look at when the trace never arrives. */
   hint: string;
 }
-
-export const BACKEND_NAMES = { jaeger: 'Jaeger', tempo: 'Tempo', signoz: 'SigNoz' } as const;
 
 /** The backend refused in a way asking again cannot fix (a login); ends the hop at once. */
 export class LookupRefused extends Error {}

@@ -11,7 +11,8 @@ import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
 import { DATASOURCE_UIDS } from '../render/views/grafana.js';
-import { BACKEND_NAMES, LookupRefused, traceLookup } from './backends.js';
+import { LookupRefused, traceLookup } from './backends.js';
+import { BACKEND_NAMES } from '../model/schema.js';
 import { describeNetworkError, request } from './http.js';
 import { sendSyntheticSpan } from './otlp.js';
 

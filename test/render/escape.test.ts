@@ -5,6 +5,8 @@ import {
   jsonLiteral,
   markdownCode,
   markdownText,
+  mermaidId,
+  mermaidText,
   shellWord,
   yamlScalar,
   yamlScalarNoInterpolation,
@@ -94,6 +96,23 @@ describe('markdown escapers', () => {
     expect(markdownCode('a `b` c')).toBe('``a `b` c``');
     expect(markdownCode('`edge`')).toBe('`` `edge` ``');
     expect(markdownCode('a|b')).toBe('`a\\|b`');
+  });
+});
+
+describe('mermaid escapers', () => {
+  it('leaves only letters, digits and plain punctuation in a label; the rest become entity codes', () => {
+    for (const value of HOSTILE) {
+      const label = mermaidText(value);
+      expect(label, value).toMatch(/^[A-Za-z0-9 .,:/@_+=()#;-]*$/);
+      // Entity codes decode back to the value, as Mermaid does when it draws.
+      expect(label.replace(/#(\d+);/g, (_, c: string) => String.fromCodePoint(+c))).toBe(value);
+    }
+    expect(mermaidText('a "b" <br/> #1;')).toBe('a #34;b#34; #60;br/#62; #35;1#59;');
+  });
+
+  it('takes only the ids stackgen makes', () => {
+    expect(mermaidId('s_otel_collector')).toBe('s_otel_collector');
+    for (const bad of ['end"]', 'A', '', 'x y', 3]) expect(() => mermaidId(bad)).toThrow(/not a Mermaid id/);
   });
 });
 

@@ -1,0 +1,145 @@
+/**
+ * The stack's topology as the generated README draws it (a Mermaid flowchart): the Docker networks as
+ * boxes, the services with their ports, the apps, and the path of a span from an app through the
+ * collector to the backend and Grafana. Ids are made here from fixed names and indexes; every label is
+ * escaped by the template's `mermaid` helper.
+ */
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { INTERNAL_PORTS } from '../model/ports.js';
+import { allSpanMetricsSources } from './span-metrics.js';
+
+interface DiagramNode {
+  id: string;
+  /** Shown one under the other. */
+  lines: string[];
+}
+
+interface DiagramEdge {
+  from: string;
+  to: string;
+  label: string;
+  /** Not the path of a span: set-up and coordination. */
+  dotted: boolean;
+}
+
+export interface Diagram {
+  groups: { id: string; label: string; nodes: DiagramNode[] }[];
+  /** Nodes on no network the stack knows of. */
+  loose: DiagramNode[];
+  edges: DiagramEdge[];
+}
+
+const S = SERVICE_NAMES;
+const idOf = (service: string) => `s_${service.replace(/-/g, '_')}`;
+
+export function topologyDiagram(stack: Stack): Diagram {
+  const running = new Set(stack.services.map((s) => s.name));
+  const appNetworks = stack.networks.applications.map((n) => n.name);
+  const nodes = stack.services.map((s) => ({
+    id: idOf(s.name),
+    lines: [
+      ...serviceLines(stack, s.name),
+      // The collector joins every application network, so apps there reach it by name.
+      ...(s.name === S.collector && appNetworks.length ? [`also on ${appNetworks.join(', ')}`] : []),
+    ],
+  }));
+  const apps: (DiagramNode & { network: string | undefined })[] = stack.apps.length
+    ? stack.apps.map((app, i) => ({
+        id: `app_${i}`,
+        lines: [
+          `app ${app.service}`,
+          `service.name ${app.serviceName}`,
+          ...(app.networks.length > 1 ? [`also on ${app.networks.slice(1).join(', ')}`] : []),
+        ],
+        network: app.networks[0],
+      }))
+    : [{ id: 'app_0', lines: ['your app'], network: stack.networks.applications[0]?.name }];
+  const groups: Diagram['groups'] = [
+    { id: 'net_0', label: `network ${stack.networks.observability}: the stack, and your apps`, nodes },
+    ...stack.networks.applications.map((network, i) => ({
+      id: `net_${i + 1}`,
+      label: `network ${network.name}${network.external ? ' (external)' : ''}: your apps, and ${S.collector}`,
+      nodes: apps.filter((a) => a.network === network.name).map(({ id, lines }) => ({ id, lines })),
+    })),
+  ].filter((g) => g.nodes.length > 0); // the table of networks in the README lists every one
+  const loose = apps.filter((a) => a.network === undefined).map(({ id, lines }) => ({ id, lines }));
+
+  const edges: DiagramEdge[] = [];
+  const edge = (from: string, to: string, label: string, dotted = false) => {
+    if (running.has(from) && running.has(to)) edges.push({ from: idOf(from), to: idOf(to), label, dotted });
+  };
+  const { grpcPort, httpPort } = stack.collector.otlp;
+  for (const [i, app] of stack.apps.entries()) {
+    const otlp = app.protocol === 'grpc' ? `OTLP gRPC :${grpcPort}` : `OTLP HTTP :${httpPort}`;
+    edges.push({ from: `app_${i}`, to: idOf(S.collector), label: `spans, ${otlp}`, dotted: false });
+  }
+  if (!stack.apps.length) {
+    edges.push({
+      from: 'app_0',
+      to: idOf(S.collector),
+      label: `spans, OTLP gRPC :${grpcPort} or HTTP :${httpPort}`,
+      dotted: false,
+    });
+  }
+  edge(S.collector, S.jaeger, 'traces');
+  edge(S.jaeger, S.grafana, 'trace search');
+  edge(S.tempoInit, S.tempo, 'owns the data volume', true);
+  edge(S.collector, S.tempo, 'traces');
+  const generator = stack.tempo.metricsGenerator;
+  const generated = [generator.spanMetrics && 'span metrics', generator.serviceGraphs && 'service graph'];
+  if (generated.some(Boolean)) {
+    edge(S.tempo, S.prometheus, `${generated.filter(Boolean).join(', ')} (remote write)`);
+  }
+  edge(S.tempo, S.grafana, 'trace search');
+  edge(S.collector, S.clickhouse, 'traces, metrics, logs');
+  edge(S.clickhouse, S.signoz, 'queries');
+  edge(S.signoz, S.collector, 'pipelines (OpAMP)', true);
+  edge(S.clickhouseKeeper, S.clickhouse, 'coordination', true);
+  edge(S.clickhouseUserScripts, S.clickhouse, 'histogramQuantile function', true);
+  edge(S.schemaMigrator, S.clickhouse, 'schema', true);
+  edge(S.postgres, S.signoz, 'users, dashboards, alerts', true);
+  edge(
+    S.collector,
+    S.prometheus,
+    allSpanMetricsSources(stack).some((m) => m.origin === 'collector')
+      ? 'span metrics, own metrics (scraped)'
+      : 'own metrics (scraped)',
+  );
+  edge(S.prometheus, S.grafana, 'metrics');
+  return { groups, loose, edges };
+}
+
+/** The service's name, its ports on the networks, and where they are published on the host. */
+function serviceLines(stack: Stack, service: string): string[] {
+  const published = stack.exposure.ports;
+  type Port = { what: string; port: number; host: number | false };
+  const ports =
+    (
+      {
+        [S.collector]: [
+          { what: 'OTLP gRPC', port: stack.collector.otlp.grpcPort, host: published.collector.otlpGrpc },
+          { what: 'OTLP HTTP', port: stack.collector.otlp.httpPort, host: published.collector.otlpHttp },
+          { what: 'health', port: INTERNAL_PORTS.collectorHealth, host: published.collector.health },
+        ],
+        [S.jaeger]: [{ what: 'UI', port: INTERNAL_PORTS.jaegerUi, host: published.jaeger.ui }],
+        [S.tempo]: [{ what: 'API', port: INTERNAL_PORTS.tempoHttp, host: published.tempo.api }],
+        [S.signoz]: [{ what: 'UI', port: INTERNAL_PORTS.signozUi, host: published.signoz.ui }],
+        [S.clickhouse]: [
+          { what: 'HTTP', port: INTERNAL_PORTS.clickhouseHttp, host: false },
+          { what: 'native', port: INTERNAL_PORTS.clickhouseNative, host: false },
+        ],
+        [S.clickhouseKeeper]: [{ what: 'client', port: INTERNAL_PORTS.keeper, host: false }],
+        [S.prometheus]: [{ what: 'UI', port: INTERNAL_PORTS.prometheus, host: published.prometheus.ui }],
+        [S.grafana]: [{ what: 'UI', port: INTERNAL_PORTS.grafana, host: published.grafana.ui }],
+      } as Record<string, Port[]>
+    )[service] ?? [];
+  const bind = stack.exposure.bindAddress.includes(':')
+    ? `[${stack.exposure.bindAddress}]`
+    : stack.exposure.bindAddress;
+  const hostPorts = ports.flatMap((p) => (p.host === false ? [] : [`${bind}:${p.host}`]));
+  return [
+    service,
+    ...(ports.length ? [ports.map((p) => `${p.what} :${p.port}`).join(', ')] : []),
+    ...(hostPorts.length ? [`host ${hostPorts.join(', ')}`] : []),
+  ];
+}
