@@ -2,7 +2,7 @@
  * stackgen up / down / status / logs on the real Docker engine with the real Docker Compose v2.
  *
  * Real: the engine, Compose, the generated files, networks, volumes, published ports, healthchecks,
- * depends_on ordering, and Prometheus (Debian's binary) with its scraping. Stand-ins (fakes, see
+ * depends_on ordering, Prometheus (Debian's binary) with its scraping, and the spans stackgen verify sends. Stand-ins (fakes, see
  * standins/README.md) replace the collector, Jaeger and Grafana images, through the stack file's
  * images.overrides, because no image can be pulled here.
  */
@@ -182,6 +182,48 @@ describe.sequential('the Jaeger stack on the real engine', () => {
     expect(jobs).toEqual(['grafana', 'jaeger', 'otel-collector', 'otel-collector-exporter', 'prometheus']);
   });
 
+  it('verifies hop by hop as far as the stand-ins go, naming each hop that fails', async () => {
+    // Real here: the spans (OpenTelemetry JS SDK, official OTLP exporters) through the published ports,
+    // Prometheus and its query API, .env and the admin credentials. The stand-ins answer OTLP/HTTP but not
+    // gRPC, store no traces and make no span metrics, so those hops must fail, and say so.
+    const result = await stackgen(['verify', '--json', '--timeout', '5']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toBe('verify failed at hop 2 (OTLP/gRPC export) and 2 later hops');
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      service: string;
+      traceIds: { http?: string; grpc?: string };
+      hops: { id: string; status: string; detail: string; hint?: string }[];
+    };
+    const hop = (id: string) => report.hops.find((h) => h.id === id)!;
+    expect(report.ok).toBe(false);
+    expect(report.hops.map((h) => [h.id, h.status])).toEqual([
+      ['collector-health', 'pass'],
+      ['otlp-http', 'pass'],
+      ['otlp-grpc', 'fail'],
+      ['backend', 'fail'],
+      ['span-metrics', 'fail'],
+      ['grafana', 'pass'],
+    ]);
+    expect(hop('collector-health').detail).toBe(`http://127.0.0.1:${PORTS.health}/ answers`);
+    expect(hop('otlp-http').detail).toBe(
+      `trace ${report.traceIds.http} accepted at http://127.0.0.1:${PORTS.http}/v1/traces`,
+    );
+    expect(hop('otlp-grpc').hint).toMatch(/^check the port takes OTLP over gRPC, not HTTP \(port 4318\)/);
+    expect(hop('backend').detail).toContain(
+      `Jaeger did not return ${report.traceIds.http} within the time limit`,
+    );
+    expect(hop('backend').detail).toContain('not found (404)');
+    expect(hop('span-metrics').detail).toContain(
+      `Prometheus (http://127.0.0.1:${PORTS.prometheus}) has no series for traces_span_metrics_calls_total{service_name="${report.service}"}`,
+    );
+    expect(hop('grafana').detail).toBe('healthy: prometheus, jaeger');
+    // The stand-in collector got the exporter's protobuf.
+    const logs = await stackgen(['logs', 'otel-collector']);
+    expect(logs.stdout).toContain('received POST /v1/traces');
+    expect(logs.stdout).toContain('application/x-protobuf');
+  });
+
   it('keeps volumes on down, so a second up finds Prometheus data; down --volumes --yes deletes them', async () => {
     const scrapedAt = Math.floor(Date.now() / 1000);
     const samplesAt = (time: number) =>
@@ -216,10 +258,17 @@ describe.sequential('the Jaeger stack on the real engine', () => {
     expect(await containers()).toEqual([]);
   });
 
-  it('succeeds in down and status when nothing is up', async () => {
+  it('succeeds in down and status when nothing is up, and verify fails fast at hop 1', async () => {
     expect((await stackgen(['down'])).exitCode).toBe(0);
     const status = await stackgen(['status', '--json']);
     expect(JSON.parse(status.stdout).state).toBe('not created');
+    const verify = await stackgen(['verify']);
+    expect(verify.exitCode).toBe(1);
+    expect(verify.stderr).toBe('verify failed at hop 1 (collector health)');
+    expect(verify.stdout).toContain(
+      `the collector (otel-collector) does not answer at http://127.0.0.1:${PORTS.health}/`,
+    );
+    expect(verify.stdout).toContain(`hint: is the stack running? Start it with "stackgen up ${NAME}"`);
   });
 });
 

@@ -102,7 +102,7 @@ describe.sequential('the SigNoz stack on the real engine', () => {
     });
     expect(response.status).toBe(200);
     const logs = await stackgen(['logs', NAME, 'otel-collector']);
-    expect(logs.stdout).toContain('received POST /v1/traces (20 bytes)');
+    expect(logs.stdout).toContain('received POST /v1/traces (20 bytes, application/json)');
   });
 
   it("has Prometheus scraping the collector's own metrics", async () => {

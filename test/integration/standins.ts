@@ -82,7 +82,7 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
     entrypoint: ['/standin/grafana.sh'],
     user: '472:0',
     files: { '/www/grafana/api/health': '{"database":"ok"}', '/www/grafana/metrics': METRICS },
-    owned: { '/var/lib/grafana': 472 },
+    owned: { '/var/lib/grafana': 472, '/www/grafana/api/datasources': 472 },
     udfMirror: true,
   },
   prometheus: {
