@@ -10,6 +10,7 @@
  */
 import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** What the collector double received, shared by the backend doubles that "store" it. */
@@ -36,17 +37,39 @@ export class Received {
 
 type Handler = (req: http.IncomingMessage, body: Buffer, url: URL) => { status: number; json?: unknown };
 
-/** An HTTP double on 127.0.0.1; resolves to its port. */
-export async function httpDouble(handler: Handler, closers: (() => Promise<void>)[]): Promise<number> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const { status, json } = handler(req, Buffer.concat(chunks), new URL(req.url!, 'http://double'));
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(json === undefined ? undefined : JSON.stringify(json));
-    });
-  });
+/** A server certificate and key (PEM), for a double that speaks TLS. */
+export interface ServerTls {
+  cert: string;
+  key: string;
+}
+
+/** An HTTP double on 127.0.0.1 (HTTPS with `tls`); resolves to its port. */
+export async function httpDouble(
+  handler: Handler,
+  closers: (() => Promise<void>)[],
+  tls?: ServerTls,
+): Promise<number> {
+  return listen(
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const { status, json } = handler(req, Buffer.concat(chunks), new URL(req.url!, 'http://double'));
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(json === undefined ? undefined : JSON.stringify(json));
+      });
+    },
+    closers,
+    tls,
+  );
+}
+
+async function listen(
+  listener: http.RequestListener,
+  closers: (() => Promise<void>)[],
+  tls: ServerTls | undefined,
+): Promise<number> {
+  const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
@@ -56,23 +79,28 @@ export async function httpDouble(handler: Handler, closers: (() => Promise<void>
 export const health: Handler = () => ({ status: 200, json: { status: 'Server available' } });
 
 /** The collector's OTLP/HTTP receiver: POST /v1/traces takes protobuf and answers an empty response. */
-export async function otlpHttpDouble(received: Received, closers: (() => Promise<void>)[]): Promise<number> {
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces') {
-        res.writeHead(404).end();
-        return;
-      }
-      received.bodies.push(Buffer.concat(chunks));
-      // An ExportTraceServiceResponse with no partial_success is zero bytes.
-      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return (server.address() as AddressInfo).port;
+export function otlpHttpDouble(
+  received: Received,
+  closers: (() => Promise<void>)[],
+  tls?: ServerTls,
+): Promise<number> {
+  return listen(
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.method !== 'POST' || req.url !== '/v1/traces') {
+          res.writeHead(404).end();
+          return;
+        }
+        received.bodies.push(Buffer.concat(chunks));
+        // An ExportTraceServiceResponse with no partial_success is zero bytes.
+        res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
+      });
+    },
+    closers,
+    tls,
+  );
 }
 
 const passthrough = (b: Buffer) => b;
@@ -89,7 +117,11 @@ const TRACE_SERVICE: ServiceDefinition = {
 };
 
 /** The collector's OTLP/gRPC receiver: TraceService/Export, raw protobuf in, empty response out. */
-export async function otlpGrpcDouble(received: Received, closers: (() => Promise<void>)[]): Promise<number> {
+export async function otlpGrpcDouble(
+  received: Received,
+  closers: (() => Promise<void>)[],
+  tls?: ServerTls,
+): Promise<number> {
   const server = new Server();
   server.addService(TRACE_SERVICE, {
     Export: (call: { request: Buffer }, callback: (error: null, response: Buffer) => void) => {
@@ -97,10 +129,13 @@ export async function otlpGrpcDouble(received: Received, closers: (() => Promise
       callback(null, Buffer.alloc(0));
     },
   });
+  const credentials = tls
+    ? ServerCredentials.createSsl(null, [
+        { cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) },
+      ])
+    : ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, p) =>
-      error ? reject(error) : resolve(p),
-    ),
+    server.bindAsync('127.0.0.1:0', credentials, (error, p) => (error ? reject(error) : resolve(p))),
   );
   closers.push(async () => server.forceShutdown());
   return port;

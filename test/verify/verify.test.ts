@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { verify } from '../../src/commands/verify.js';
+import { createCa, issueServerCertificate } from '../../src/tls/certificates.js';
 import { OperationError } from '../../src/errors.js';
 import { loadStack } from '../../src/model/load.js';
 import { renderStack } from '../../src/render/plan.js';
@@ -31,6 +32,8 @@ interface Faults {
   grpcPortIsHttp?: boolean;
   grafanaPassword?: string;
   signozPassword?: string;
+  /** TLS on: the collector's receivers and Tempo speak TLS with this certificate. */
+  tls?: double.ServerTls;
 }
 
 /** A stack file whose published ports are the doubles', loaded; and what the collector double received. */
@@ -46,11 +49,11 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
   }[backend];
   const ports = {
     health: await double.httpDouble(double.health, closers),
-    otlpHttp: await double.otlpHttpDouble(received, closers),
+    otlpHttp: await double.otlpHttpDouble(received, closers, faults.tls),
     otlpGrpc: faults.grpcPortIsHttp
       ? await double.otlpHttpDouble(received, closers)
-      : await double.otlpGrpcDouble(received, closers),
-    backend: await double.httpDouble(backendHandler, closers),
+      : await double.otlpGrpcDouble(received, closers, faults.tls),
+    backend: await double.httpDouble(backendHandler, closers, backend === 'tempo' ? faults.tls : undefined),
     prometheus: await double.httpDouble(double.prometheus(received), closers),
     grafana: await double.httpDouble(
       double.grafana({ user: 'ops', password: faults.grafanaPassword ?? GRAFANA_PASSWORD }, uids),
@@ -68,6 +71,7 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
       `backend: ${backend}`,
       'grafana:\n  enabled: true\n  adminUser: ops',
       'prometheus:\n  enabled: true',
+      faults.tls ? 'tls:\n  enabled: true' : '',
       'exposure:\n  ports:',
       `    collector: { otlpGrpc: ${ports.otlpGrpc}, otlpHttp: ${ports.otlpHttp}, health: ${ports.health} }`,
       `    ${backendPort[backend].replace('%d', String(ports.backend))}`,
@@ -85,13 +89,17 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
   return { cwd, stack, received };
 }
 
-async function run(fake: Awaited<ReturnType<typeof fakeStack>>, timeoutMs = 10_000): Promise<VerifyReport> {
+async function run(
+  fake: Awaited<ReturnType<typeof fakeStack>>,
+  timeoutMs = 10_000,
+  ca?: string,
+): Promise<VerifyReport> {
   return verifyStack({
     stack: fake.stack,
     service: SERVICE,
     projectRoot: fake.cwd,
     secrets: { GRAFANA_ADMIN_PASSWORD: GRAFANA_PASSWORD, SIGNOZ_ADMIN_PASSWORD: SIGNOZ.password },
-    ca: undefined,
+    ca,
     timeoutMs,
     probeCollector: () => probeCollectorFromHost(fake.stack)!,
   });
@@ -168,6 +176,29 @@ describe('stackgen verify, against test doubles', () => {
     const grpc = report.hops.find((h) => h.id === 'otlp-grpc')!;
     expect(grpc.hint).toMatch(/^check the port takes OTLP over gRPC, not HTTP \(port 4318\)/);
     expect(report.traceIds.grpc).toBeUndefined();
+  });
+
+  it('with TLS on, sends over HTTPS and gRPC with TLS and asks Tempo over HTTPS, trusting the stack CA', async () => {
+    const ca = await createCa('demo');
+    const server = await issueServerCertificate(ca, {
+      name: 'otel-collector',
+      dnsNames: ['otel-collector', 'tempo', 'localhost'],
+      ips: ['127.0.0.1'],
+    });
+    const fake = await fakeStack('tempo', { tls: server });
+    const trusted = await run(fake, 10_000, ca.cert);
+    expect(statuses(trusted)).toMatchObject({ 'otlp-http': 'pass', 'otlp-grpc': 'pass', backend: 'pass' });
+    expect(trusted.hops.find((h) => h.id === 'otlp-http')!.detail).toContain(
+      'accepted at https://127.0.0.1:',
+    );
+
+    // Another CA: neither exporter nor the Tempo lookup trusts the certificate.
+    const other = await createCa('other');
+    const untrusted = await run(fake, 1500, other.cert);
+    expect(statuses(untrusted)).toMatchObject({ 'otlp-http': 'fail', 'otlp-grpc': 'fail', backend: 'skip' });
+    expect(untrusted.hops.find((h) => h.id === 'otlp-http')!.hint).toContain(
+      'that the client trusts the stack CA',
+    );
   });
 
   it('says how to reset Grafana when it refuses the password from .env', async () => {
