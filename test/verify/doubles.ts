@@ -50,25 +50,27 @@ export async function httpDouble(
   tls?: ServerTls,
 ): Promise<number> {
   return listen(
-    (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const { status, json } = handler(req, Buffer.concat(chunks), new URL(req.url!, 'http://double'));
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(json === undefined ? undefined : JSON.stringify(json));
-      });
+    (req, body, res) => {
+      const { status, json } = handler(req, body, new URL(req.url!, 'http://double'));
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(json === undefined ? undefined : JSON.stringify(json));
     },
     closers,
     tls,
   );
 }
 
+/** Serves `answer` with each request's whole body. */
 async function listen(
-  listener: http.RequestListener,
+  answer: (req: http.IncomingMessage, body: Buffer, res: http.ServerResponse) => void,
   closers: (() => Promise<void>)[],
   tls: ServerTls | undefined,
 ): Promise<number> {
+  const listener: http.RequestListener = (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => answer(req, Buffer.concat(chunks), res));
+  };
   const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
@@ -85,18 +87,14 @@ export function otlpHttpDouble(
   tls?: ServerTls,
 ): Promise<number> {
   return listen(
-    (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (req.method !== 'POST' || req.url !== '/v1/traces') {
-          res.writeHead(404).end();
-          return;
-        }
-        received.bodies.push(Buffer.concat(chunks));
-        // An ExportTraceServiceResponse with no partial_success is zero bytes.
-        res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
-      });
+    (req, body, res) => {
+      if (req.method !== 'POST' || req.url !== '/v1/traces') {
+        res.writeHead(404).end();
+        return;
+      }
+      received.bodies.push(body);
+      // An ExportTraceServiceResponse with no partial_success is zero bytes.
+      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
     },
     closers,
     tls,
