@@ -2,10 +2,10 @@
 import path from 'node:path';
 import { memoryLimits, totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { BACKEND_NAMES } from '../model/schema.js';
 import { GENERATED_TLS_DIR, tlsPaths } from '../model/tls.js';
 import { stackEndpoints } from './endpoints.js';
 import { topologyDiagram } from './topology.js';
-import { BACKEND_NAMES } from '../model/schema.js';
 import type { BaseView } from './view.js';
 
 /** What each service does, for the table of what runs. */

@@ -6,13 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Stack } from '../model/normalize.js';
+import { BACKEND_NAMES } from '../model/schema.js';
 import type { Probe } from '../runtime/health.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
 import { DATASOURCE_UIDS } from '../render/views/grafana.js';
 import { LookupRefused, traceLookup } from './backends.js';
-import { BACKEND_NAMES } from '../model/schema.js';
 import { describeNetworkError, request } from './http.js';
 import { sendSyntheticSpan } from './otlp.js';
 
