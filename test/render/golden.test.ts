@@ -2,7 +2,7 @@
  * Golden files: the full output of every preset (stacks/*.yaml) and fixture (test/fixtures/stacks/*.yaml),
  * under test/golden/<stack>/. They change only through "npm run test:update", and are reviewed like code.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,20 +10,9 @@ import { checkPlan } from '../../src/check/check-plan.js';
 import { loadStack } from '../../src/model/load.js';
 import { MANIFEST_PATH, manifestFor } from '../../src/output/drift.js';
 import { renderStack } from '../../src/render/plan.js';
+import { GOLDEN, GOLDEN_STACKS, ROOT } from '../helpers/golden.js';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const GOLDEN = path.join(ROOT, 'test/golden');
 const UPDATING = process.env.npm_lifecycle_event === 'test:update';
-
-/** Every stack with golden output: [golden folder name, stack file relative to the repo root]. */
-export const GOLDEN_STACKS: [string, string][] = [
-  ...readdirSync(path.join(ROOT, 'stacks'))
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f): [string, string] => [f.replace(/\.yaml$/, ''), `stacks/${f}`]),
-  ...readdirSync(path.join(ROOT, 'test/fixtures/stacks'))
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f): [string, string] => [f.replace(/\.yaml$/, ''), `test/fixtures/stacks/${f}`]),
-];
 
 describe.each(GOLDEN_STACKS)('golden output of %s', (name, file) => {
   it('renders exactly the reviewed files', async () => {

@@ -14,7 +14,7 @@ import { renderStack } from '../../src/render/plan.js';
 import { checkPlan } from '../../src/check/check-plan.js';
 import { envKeys } from '../../src/output/secrets.js';
 import { testdir } from '../helpers/testdir.js';
-import { GOLDEN, GOLDEN_STACKS, ROOT } from './golden.test.js';
+import { GOLDEN, GOLDEN_STACKS, ROOT } from '../helpers/golden.js';
 
 /** An env file giving every secret of .env.example a value, as `stackgen generate` would. */
 async function envFileFor(dir: string): Promise<string> {

@@ -10,7 +10,7 @@ import { loadStack } from '../../src/model/load.js';
 import { renderStack } from '../../src/render/plan.js';
 import { mermaidBlock, parseFlowchart, type ParsedFlowchart } from '../helpers/mermaid.js';
 import { testdir } from '../helpers/testdir.js';
-import { GOLDEN, GOLDEN_STACKS, ROOT } from './golden.test.js';
+import { GOLDEN, GOLDEN_STACKS, ROOT } from '../helpers/golden.js';
 
 /** Where solid arrows (the path of a span) lead from `start`. */
 function reachable(chart: ParsedFlowchart, start: string): Set<string> {
