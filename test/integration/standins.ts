@@ -119,7 +119,6 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
     user: '0:0',
     links: {
       '/signoz-otel-collector': '/standin/signoz-otel-collector.sh',
-      '/bin/migrate': '/standin/migrate.sh',
     },
     files: { '/www/health/index.html': '{"status":"Server available"}', '/www/metrics/metrics': METRICS },
   },

@@ -3,6 +3,8 @@
 NAME=signoz-otel-collector
 . /standin/common.sh
 trap 'kill 0; exit 0' TERM INT
+# "/signoz-otel-collector migrate …" runs the schema migrations (the image has no separate migrate program).
+[ "${1:-}" = migrate ] && { shift; exec /standin/migrate.sh "$@"; }
 config="" manager=""
 for arg in "$@"; do
   case "$arg" in --config=*) config="${arg#--config=}" ;; --manager-config=*) manager="${arg#--manager-config=}" ;; esac
