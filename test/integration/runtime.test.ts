@@ -24,7 +24,8 @@ import {
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgit';
-const PORTS = { grpc: 34317, http: 34318, health: 43133, jaeger: 36686, prometheus: 39090, grafana: 33000 };
+// Below the ephemeral port range (32768 and up on Linux), so no outgoing connection of this machine holds one.
+const PORTS = { grpc: 24317, http: 24318, health: 23133, jaeger: 26686, prometheus: 29090, grafana: 23000 };
 
 function stackFile(jaegerImage: string = STANDINS.jaeger): string {
   return `name: ${NAME}

@@ -13,7 +13,8 @@ import { containers, createProject, dispose, eventually, stackgenIn, upTargets }
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgsignoz';
-const PORTS = { grpc: 36317, http: 36318, health: 46133, signoz: 36080, prometheus: 36090, grafana: 36000 };
+// Below the ephemeral port range (32768 and up on Linux), so no outgoing connection of this machine holds one.
+const PORTS = { grpc: 26317, http: 26318, health: 26133, signoz: 26080, prometheus: 26090, grafana: 26000 };
 
 let project: string | undefined;
 let stackgen: ReturnType<typeof stackgenIn>;

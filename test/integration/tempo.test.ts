@@ -12,7 +12,8 @@ import { containers, createProject, dispose, eventually, stackgenIn, upTargets }
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgtempo';
-const PORTS = { grpc: 35317, http: 35318, health: 45133, tempo: 35200, prometheus: 35090, grafana: 35000 };
+// Below the ephemeral port range (32768 and up on Linux), so no outgoing connection of this machine holds one.
+const PORTS = { grpc: 25317, http: 25318, health: 25133, tempo: 25200, prometheus: 25090, grafana: 25000 };
 
 let project: string | undefined;
 let stackgen: ReturnType<typeof stackgenIn>;
