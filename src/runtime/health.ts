@@ -1,5 +1,5 @@
 /**
- * The collector's health. Its image has no shell, so compose cannot check it; stackgen asks the
+ * The collector's health. Its image has no wget or curl, so compose cannot check it; stackgen asks the
  * health_check extension itself: from the host through the published port, or, when that port is not
  * published, from another service of the stack whose image has wget.
  */

@@ -144,8 +144,8 @@ function signozLookup(context: LookupContext, base: string, logs: string): Trace
     token = (session.json as { data?: { accessToken?: string } })?.data?.accessToken;
     if (session.status !== 200 || !token) {
       throw new LookupRefused(
-        `SigNoz refused the login of ${email} (${session.status}): SigNoz keeps the password of its first start ` +
-          '(in the signoz-data volume), so a SIGNOZ_ADMIN_PASSWORD changed in .env since then does not match',
+        `SigNoz refused the login of ${email} (${session.status}): SigNoz sets the admin's password from ` +
+          `SIGNOZ_ADMIN_PASSWORD when it starts, so after a change in .env run "stackgen up ${stack.name}" to restart it`,
       );
     }
     return undefined;
