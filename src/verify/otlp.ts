@@ -3,7 +3,7 @@
  * with the official OTLP exporters (http/protobuf, or gRPC), so a pass means a real SDK gets through.
  */
 import { credentials } from '@grpc/grpc-js';
-import { SpanKind } from '@opentelemetry/api';
+import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -26,6 +26,9 @@ export interface SyntheticSpan {
   timeoutMs: number;
 }
 
+/** The collector took the export but rejected the spans in it. */
+export class SpansRejected extends Error {}
+
 /** Sends one span in a trace of its own; returns the trace id, or throws why the collector refused it. */
 export async function sendSyntheticSpan(options: SyntheticSpan): Promise<string> {
   const memory = new InMemorySpanExporter();
@@ -45,13 +48,48 @@ export async function sendSyntheticSpan(options: SyntheticSpan): Promise<string>
   await provider.shutdown();
 
   const exporter = exporterFor(options);
+  const partial = watchPartialSuccess();
   try {
     const result = await new Promise<ExportResult>((resolve) => exporter.export(spans, resolve));
     if (result.code !== ExportResultCode.SUCCESS) throw result.error ?? new Error('the export failed');
+    const rejected = partial.rejected();
+    if (rejected) throw new SpansRejected(rejected);
   } finally {
+    partial.stop();
     await exporter.shutdown();
   }
   return spans[0]!.spanContext().traceId;
+}
+
+/**
+ * An OTLP "partial success": the collector answered 200 but rejected spans. The official exporters only
+ * log it, through the OpenTelemetry diagnostic logger, and report success; this listens for that log.
+ */
+function watchPartialSuccess() {
+  let partialSuccess: { rejectedSpans?: string | number; errorMessage?: string } | undefined;
+  const ignore = () => {};
+  diag.setLogger(
+    {
+      warn(message: string, ...args: unknown[]) {
+        if (message.startsWith('Received Partial Success response')) {
+          partialSuccess = JSON.parse(String(args[0])) as typeof partialSuccess;
+        }
+      },
+      error: ignore,
+      info: ignore,
+      debug: ignore,
+      verbose: ignore,
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+  return {
+    rejected(): string | undefined {
+      const count = Number(partialSuccess?.rejectedSpans ?? 0);
+      if (count === 0) return undefined;
+      return `the collector answered but rejected ${count} span${count === 1 ? '' : 's'}: ${partialSuccess?.errorMessage || 'no reason given'}`;
+    },
+    stop: () => diag.disable(),
+  };
 }
 
 function exporterFor({ protocol, endpoint, ca, timeoutMs }: SyntheticSpan): SpanExporter {

@@ -14,7 +14,7 @@ import { allSpanMetricsSources } from '../render/span-metrics.js';
 import { DATASOURCE_UIDS } from '../render/views/grafana.js';
 import { LookupRefused, traceLookup } from './backends.js';
 import { describeNetworkError, request } from './http.js';
-import { sendSyntheticSpan } from './otlp.js';
+import { sendSyntheticSpan, SpansRejected } from './otlp.js';
 
 export type HopId = 'collector-health' | 'otlp-http' | 'otlp-grpc' | 'backend' | 'span-metrics' | 'grafana';
 
@@ -172,6 +172,12 @@ async function sendSpan(
     report.traceIds[protocol] = traceId;
     return pass(`trace ${traceId} accepted at ${url}`);
   } catch (error) {
+    if (error instanceof SpansRejected) {
+      return fail(
+        `${url}: ${error.message}`,
+        `"stackgen logs ${stack.name} otel-collector" shows why the collector rejected them`,
+      );
+    }
     const other =
       protocol === 'grpc'
         ? `HTTP (port ${stack.collector.otlp.httpPort})`

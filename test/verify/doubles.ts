@@ -80,11 +80,24 @@ async function listen(
 /** The collector's health_check extension: 200 on "/" while the collector runs. */
 export const health: Handler = () => ({ status: 200, json: { status: 'Server available' } });
 
+export interface OtlpAnswer {
+  tls?: ServerTls;
+  /** The ExportTraceServiceResponse (protobuf); empty, with no partial_success, by default. */
+  response?: Buffer;
+}
+
+/** An ExportTraceServiceResponse whose partial_success rejects `spans` spans, for `reason`. */
+export function partialSuccess(spans: number, reason: string): Buffer {
+  const message = Buffer.from(reason);
+  const inner = Buffer.concat([Buffer.from([0x08, spans, 0x12, message.length]), message]);
+  return Buffer.concat([Buffer.from([0x0a, inner.length]), inner]);
+}
+
 /** The collector's OTLP/HTTP receiver: POST /v1/traces takes protobuf and answers an empty response. */
 export function otlpHttpDouble(
   received: Received,
   closers: (() => Promise<void>)[],
-  tls?: ServerTls,
+  { tls, response = Buffer.alloc(0) }: OtlpAnswer = {},
 ): Promise<number> {
   return listen(
     (req, body, res) => {
@@ -93,8 +106,8 @@ export function otlpHttpDouble(
         return;
       }
       received.bodies.push(body);
-      // An ExportTraceServiceResponse with no partial_success is zero bytes.
-      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 }).end();
+      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': response.length });
+      res.end(response);
     },
     closers,
     tls,
@@ -118,13 +131,13 @@ const TRACE_SERVICE: ServiceDefinition = {
 export async function otlpGrpcDouble(
   received: Received,
   closers: (() => Promise<void>)[],
-  tls?: ServerTls,
+  { tls, response = Buffer.alloc(0) }: OtlpAnswer = {},
 ): Promise<number> {
   const server = new Server();
   server.addService(TRACE_SERVICE, {
     Export: (call: { request: Buffer }, callback: (error: null, response: Buffer) => void) => {
       received.bodies.push(call.request);
-      callback(null, Buffer.alloc(0));
+      callback(null, response);
     },
   });
   const credentials = tls

@@ -34,6 +34,8 @@ interface Faults {
   signozPassword?: string;
   /** TLS on: the collector's receivers and Tempo speak TLS with this certificate. */
   tls?: double.ServerTls;
+  /** What the collector answers an export (default: success, nothing rejected). */
+  otlpResponse?: Buffer;
 }
 
 /** A stack file whose published ports are the doubles', loaded; and what the collector double received. */
@@ -49,10 +51,13 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
   }[backend];
   const ports = {
     health: await double.httpDouble(double.health, closers),
-    otlpHttp: await double.otlpHttpDouble(received, closers, faults.tls),
+    otlpHttp: await double.otlpHttpDouble(received, closers, {
+      tls: faults.tls,
+      response: faults.otlpResponse,
+    }),
     otlpGrpc: faults.grpcPortIsHttp
       ? await double.otlpHttpDouble(received, closers)
-      : await double.otlpGrpcDouble(received, closers, faults.tls),
+      : await double.otlpGrpcDouble(received, closers, { tls: faults.tls, response: faults.otlpResponse }),
     backend: await double.httpDouble(backendHandler, closers, backend === 'tempo' ? faults.tls : undefined),
     prometheus: await double.httpDouble(double.prometheus(received), closers),
     grafana: await double.httpDouble(
@@ -199,6 +204,17 @@ describe('stackgen verify, against test doubles', () => {
     expect(untrusted.hops.find((h) => h.id === 'otlp-http')!.hint).toContain(
       'that the client trusts the stack CA',
     );
+  });
+
+  it('fails the export hops when the collector answers 200 but rejects the spans (OTLP partial success)', async () => {
+    const response = double.partialSuccess(1, 'span is too old');
+    const report = await run(await fakeStack('jaeger', { otlpResponse: response }), 1000);
+    expect(statuses(report)).toMatchObject({ 'otlp-http': 'fail', 'otlp-grpc': 'fail', backend: 'skip' });
+    for (const id of ['otlp-http', 'otlp-grpc']) {
+      const hop = report.hops.find((h) => h.id === id)!;
+      expect(hop.detail).toContain('the collector answered but rejected 1 span: span is too old');
+      expect(hop.hint).toBe('"stackgen logs demo otel-collector" shows why the collector rejected them');
+    }
   });
 
   it('says how to reset Grafana when it refuses the password from .env', async () => {
