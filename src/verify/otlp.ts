@@ -72,7 +72,11 @@ function watchPartialSuccess() {
     {
       warn(message: string, ...args: unknown[]) {
         if (message.startsWith('Received Partial Success response')) {
-          partialSuccess = JSON.parse(String(args[0])) as typeof partialSuccess;
+          try {
+            partialSuccess = JSON.parse(String(args[0])) as typeof partialSuccess;
+          } catch {
+            // Not the shape the exporters log today: say nothing rather than guess.
+          }
         }
       },
       error: ignore,
