@@ -43,7 +43,8 @@ export function topologyDiagram(stack: Stack): Diagram {
       ...(s.name === S.collector && appNetworks.length ? [`also on ${appNetworks.join(', ')}`] : []),
     ],
   }));
-  const apps: (DiagramNode & { network: string | undefined })[] = stack.apps.length
+  const { grpcPort, httpPort } = stack.collector.otlp;
+  const apps: (DiagramNode & { network: string | undefined; sends: string })[] = stack.apps.length
     ? stack.apps.map((app, i) => ({
         id: `app_${i}`,
         lines: [
@@ -52,8 +53,16 @@ export function topologyDiagram(stack: Stack): Diagram {
           ...(app.networks.length > 1 ? [`also on ${app.networks.slice(1).join(', ')}`] : []),
         ],
         network: app.networks[0],
+        sends: app.protocol === 'grpc' ? `OTLP gRPC :${grpcPort}` : `OTLP HTTP :${httpPort}`,
       }))
-    : [{ id: 'app_0', lines: ['your app'], network: stack.networks.applications[0]?.name }];
+    : [
+        {
+          id: 'app_0',
+          lines: ['your app'],
+          network: stack.networks.applications[0]?.name,
+          sends: `OTLP gRPC :${grpcPort} or HTTP :${httpPort}`,
+        },
+      ];
   const groups: Diagram['groups'] = [
     { id: 'net_0', label: `network ${stack.networks.observability}: the stack, and your apps`, nodes },
     ...stack.networks.applications.map((network, i) => ({
@@ -68,18 +77,8 @@ export function topologyDiagram(stack: Stack): Diagram {
   const edge = (from: string, to: string, label: string, dotted = false) => {
     if (running.has(from) && running.has(to)) edges.push({ from: idOf(from), to: idOf(to), label, dotted });
   };
-  const { grpcPort, httpPort } = stack.collector.otlp;
-  for (const [i, app] of stack.apps.entries()) {
-    const otlp = app.protocol === 'grpc' ? `OTLP gRPC :${grpcPort}` : `OTLP HTTP :${httpPort}`;
-    edges.push({ from: `app_${i}`, to: idOf(S.collector), label: `spans, ${otlp}`, dotted: false });
-  }
-  if (!stack.apps.length) {
-    edges.push({
-      from: 'app_0',
-      to: idOf(S.collector),
-      label: `spans, OTLP gRPC :${grpcPort} or HTTP :${httpPort}`,
-      dotted: false,
-    });
+  for (const app of apps) {
+    edges.push({ from: app.id, to: idOf(S.collector), label: `spans, ${app.sends}`, dotted: false });
   }
   edge(S.collector, S.jaeger, 'traces');
   edge(S.jaeger, S.grafana, 'trace search');
