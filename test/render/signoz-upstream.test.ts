@@ -45,14 +45,15 @@ interface ComposeService {
 
 const facts = parse(readFileSync(path.join(ROOT, 'test/fixtures/upstream/signoz.yaml'), 'utf8')) as Facts;
 
-async function signozCompose() {
+/** The preset, loaded and rendered once for all the tests below. */
+const rendered = (async () => {
   const { stack } = await loadStack(ROOT, 'stacks/signoz.yaml');
   const compose = renderStack(stack).files.find((f) => f.path === 'compose.yaml')!;
   return {
     stack,
     services: (parse(compose.content) as { services: Record<string, ComposeService> }).services,
   };
-}
+})();
 
 const repository = (image: string) => image.replace(/:[^/:]+$/, '');
 const tag = (image: string) => image.match(/:([^/:]+)$/)?.[1];
@@ -60,12 +61,12 @@ const mountTarget = (v: string | { target: string }) => (typeof v === 'string' ?
 
 describe('the SigNoz preset against upstream', () => {
   it('has exactly the services SigNoz deploys (SQLite metastore: no database service)', async () => {
-    const { services } = await signozCompose();
+    const { services } = await rendered;
     expect(Object.keys(services).sort()).toEqual(Object.keys(facts.services).sort());
   });
 
   it('pins the current releases of each image', async () => {
-    const { services } = await signozCompose();
+    const { services } = await rendered;
     for (const [name, service] of Object.entries(services)) {
       expect(tag(service.image), name).toBe(facts.releases[repository(service.image)]);
     }
@@ -73,7 +74,7 @@ describe('the SigNoz preset against upstream', () => {
 
   describe.each(Object.entries(facts.services))('%s', (name, upstream) => {
     it('matches the image, ports, mounts, commands, environment and healthcheck', async () => {
-      const { stack, services } = await signozCompose();
+      const { stack, services } = await rendered;
       const ours = services[name]!;
       expect(repository(ours.image)).toBe(upstream.image);
       expect(stack.services.find((s) => s.name === name)!.oneShot).toBe(Boolean(upstream.oneShot));
@@ -96,7 +97,7 @@ describe('the SigNoz preset against upstream', () => {
     });
 
     it('starts after what upstream starts it after, and only the deliberate additions besides', async () => {
-      const { services } = await signozCompose();
+      const { services } = await rendered;
       const ours = Object.fromEntries(
         Object.entries(services[name]!.depends_on ?? {}).map(([dep, { condition }]) => [dep, condition]),
       );

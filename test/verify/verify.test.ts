@@ -49,15 +49,13 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
     tempo: double.tempo(stored),
     signoz: double.signoz(stored, { ...SIGNOZ, password: faults.signozPassword ?? SIGNOZ.password }),
   }[backend];
+  const answer: double.OtlpAnswer = { tls: faults.tls, response: faults.otlpResponse };
   const ports = {
     health: await double.httpDouble(double.health, closers),
-    otlpHttp: await double.otlpHttpDouble(received, closers, {
-      tls: faults.tls,
-      response: faults.otlpResponse,
-    }),
+    otlpHttp: await double.otlpHttpDouble(received, closers, answer),
     otlpGrpc: faults.grpcPortIsHttp
       ? await double.otlpHttpDouble(received, closers)
-      : await double.otlpGrpcDouble(received, closers, { tls: faults.tls, response: faults.otlpResponse }),
+      : await double.otlpGrpcDouble(received, closers, answer),
     backend: await double.httpDouble(backendHandler, closers, backend === 'tempo' ? faults.tls : undefined),
     prometheus: await double.httpDouble(double.prometheus(received), closers),
     grafana: await double.httpDouble(
