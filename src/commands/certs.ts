@@ -7,6 +7,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { serverIdentities, tlsPaths } from '../model/tls.js';
+import { folderLock, withLock } from '../lock.js';
 import { applyChanges } from '../output/atomic.js';
 import { gitignoreChange } from '../output/secrets.js';
 import { tlsChanges } from '../output/tls-changes.js';
@@ -28,9 +29,12 @@ export async function certs(options: CertsOptions): Promise<void> {
       `${stack.sourceFile} uses your own certificates (tls.files); stackgen checked them and makes none.`,
     );
   } else {
-    const change = await tlsChanges(cwd, stack, { renew: options.renew });
-    const ignore = await gitignoreChange(cwd, change.ignore);
-    await applyChanges([...change.changes, ...(ignore ? [ignore] : [])]);
+    const change = await withLock(folderLock(cwd), 'certs', async () => {
+      const change = await tlsChanges(cwd, stack, { renew: options.renew });
+      const ignore = await gitignoreChange(cwd, change.ignore);
+      await applyChanges(cwd, [...change.changes, ...(ignore ? [ignore] : [])]);
+      return change;
+    });
     io.out(
       change.created.length
         ? `${stack.output}/: wrote ${change.created.join(', ')}`
@@ -38,6 +42,10 @@ export async function certs(options: CertsOptions): Promise<void> {
     );
     if (change.created.length && options.renew)
       io.out('Restart the stack ("stackgen down", then "stackgen up") for its services to load them.');
+    if (change.created.some((f) => f.endsWith('.key')))
+      io.out(
+        'The server keys are readable by every user of this machine (mode 0644): the collector and Tempo run as their own users (uid 10001) and read them through a bind mount. They stay git-ignored; the CA key is yours alone (0600).',
+      );
   }
   const outDir = path.resolve(cwd, stack.output);
   const ca = await readFile(path.join(outDir, paths.ca), 'utf8');

@@ -6,7 +6,7 @@ import { firstLine, preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
-import { withLock } from '../runtime/lock.js';
+import { stackLock, withLock } from '../lock.js';
 import { selectStack } from '../runtime/select-stack.js';
 import { buildView } from '../render/view.js';
 
@@ -28,7 +28,7 @@ export async function down(options: DownOptions): Promise<{ stack: string; volum
   }
   const docker = await preflightDocker();
   const project = new ComposeProject(docker, stack, cwd);
-  return withLock(docker.host, stack.name, 'down', async () => {
+  return withLock(stackLock(docker.engineId, stack.name), 'down', async () => {
     const result = await project.run(
       ['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])],
       { all: true },

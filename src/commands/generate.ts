@@ -3,10 +3,13 @@ import { createTwoFilesPatch } from 'diff';
 import path from 'node:path';
 import { formatIssue, OperationError } from '../errors.js';
 import type { CommandContext } from '../io.js';
+import { folderLock, withLock } from '../lock.js';
 import { stackJsonSchema, SCHEMA_FILE_NAME } from '../model/json-schema.js';
-import { applyChanges, type FileChange } from '../output/atomic.js';
-import { readIfExists, type FileState, type FileStatus } from '../output/drift.js';
+import { applyChanges, interruptedChange, recoverInterrupted, type FileChange } from '../output/atomic.js';
+import type { FileState, FileStatus } from '../output/drift.js';
 import { planGeneration, type GenerationPlan } from '../output/generate.js';
+import { gitIgnored } from '../output/git.js';
+import { readEntry } from '../output/paths.js';
 import { findStackFiles, loadStacks, STACKS_DIR } from '../project.js';
 
 export interface GenerateOptions extends CommandContext {
@@ -26,26 +29,33 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { cwd, io } = options;
   const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files));
   for (const warning of loaded.flatMap((l) => l.warnings)) io.err(formatIssue(warning));
+  const stacks = loaded.map((l) => l.stack);
 
-  const generation = await planGeneration(
-    cwd,
-    loaded.map((l) => l.stack),
-    { force: options.force },
-  );
-  const schema = await schemaFileChange(cwd);
-  if (options.check) return reportDrift(options, generation, schema);
-
-  if (generation.conflicts.length && !options.force) throw conflictError(generation);
-  const changes = [...generation.changes, ...(schema ? [schema] : [])];
-  await applyChanges(changes);
-  return summarize(options, generation, changes);
+  if (options.check) {
+    // Looks only: an interrupted write is reported, not finished.
+    const interrupted = await interruptedChange(cwd);
+    if (interrupted) throw new OperationError(`generated files are out of date: ${interrupted}`);
+    const generation = await planGeneration(cwd, stacks, { force: options.force });
+    return reportDrift(options, generation, await schemaFileChange(cwd));
+  }
+  // One writer per project at a time: two overlapping runs would each write part of their version.
+  return withLock(folderLock(cwd), 'generate', async () => {
+    if (await recoverInterrupted(cwd)) io.err('Finished the writes of an earlier run that was interrupted.');
+    const generation = await planGeneration(cwd, stacks, { force: options.force });
+    if (generation.conflicts.length && !options.force) throw conflictError(generation);
+    const schema = await schemaFileChange(cwd);
+    const changes = [...generation.changes, ...(schema ? [schema] : [])];
+    await applyChanges(cwd, changes);
+    return summarize(options, generation, changes);
+  });
 }
 
 /** The JSON schema beside the stack files, so `# yaml-language-server: $schema=` resolves. */
 export async function schemaFileChange(root: string): Promise<FileChange | undefined> {
   const file = path.join(root, STACKS_DIR, SCHEMA_FILE_NAME);
   const content = `${JSON.stringify(stackJsonSchema(), null, 2)}\n`;
-  return (await readIfExists(file)) === content ? undefined : { path: file, content };
+  const entry = await readEntry(file);
+  return entry.kind === 'file' && entry.content === content ? undefined : { path: file, content };
 }
 
 const CHECK_LABELS: Record<Exclude<FileStatus, 'current'>, string> = {
@@ -99,8 +109,12 @@ function conflictError(generation: GenerationPlan): OperationError {
   return new OperationError(lines.join('\n'));
 }
 
-/** The first lines of a unified diff from the file on disk to what stackgen would write. */
+/**
+ * The first lines of a unified diff from the file on disk to what stackgen would write. Only regular
+ * files are diffed: a link's target (say, /proc/self/environ) is never read, let alone printed.
+ */
 function shortDiff(file: string, state: FileState, limit = 24): string[] {
+  if (state.notAFile) return [NOT_A_FILE[state.notAFile]];
   const patch = createTwoFilesPatch(
     `${file} (on disk)`,
     `${file} (generated)`,
@@ -119,16 +133,26 @@ function shortDiff(file: string, state: FileState, limit = 24): string[] {
   return lines.length > limit ? [...lines.slice(0, limit), `… ${lines.length - limit} more lines`] : lines;
 }
 
-function summarize(
+const NOT_A_FILE = {
+  link: 'a symbolic link: stackgen never writes through links (--force replaces the link itself)',
+  folder: 'a folder where stackgen writes a file',
+  other: 'not a regular file',
+} as const;
+
+async function summarize(
   options: GenerateOptions,
   generation: GenerationPlan,
   changes: FileChange[],
-): GenerateResult {
+): Promise<GenerateResult> {
   const { io, cwd } = options;
   const relative = (p: string) => path.relative(cwd, p).split(path.sep).join('/');
   const written = changes.filter((c) => c.content !== null).map((c) => relative(c.path));
   const removed = changes.filter((c) => c.content === null).map((c) => relative(c.path));
-  for (const { stack, states, secretsCreated } of generation.outcomes) {
+  const envFiles = generation.outcomes
+    .filter((o) => o.secretsCreated.length || o.envTightened)
+    .map((o) => `${o.stack.output}/.env`);
+  const ignored = await gitIgnored(cwd, envFiles);
+  for (const { stack, states, secretsCreated, envTightened } of generation.outcomes) {
     const mine = (list: string[]) => list.filter((f) => f.startsWith(`${stack.output}/`));
     const unchanged = states.filter((s) => s.status === 'current').length;
     io.out(
@@ -136,10 +160,28 @@ function summarize(
     );
     for (const file of mine(written)) io.out(`  wrote    ${file.slice(stack.output.length + 1)}`);
     for (const file of mine(removed)) io.out(`  removed  ${file.slice(stack.output.length + 1)}`);
-    if (secretsCreated.length)
-      io.err(`${stack.output}/.env: new random ${secretsCreated.join(', ')} (git-ignored)`);
+    const env = `${stack.output}/.env`;
+    const what = [
+      ...(secretsCreated.length ? [`new random ${secretsCreated.join(', ')}`] : []),
+      ...(envTightened ? ['mode narrowed to 0600 (owner only)'] : []),
+    ];
+    if (what.length)
+      io.err(`${env}: ${what.join('; ')} (${IGNORED[String(ignored.get(env)) as keyof typeof IGNORED]})`);
   }
   const outputs = generation.outcomes.map((o) => `${o.stack.output}/`);
   for (const file of written.filter((f) => !outputs.some((o) => f.startsWith(o)))) io.out(`wrote ${file}`);
+  for (const [file, isIgnored] of ignored) {
+    if (isIgnored === false)
+      io.err(
+        `warning: git does not ignore ${file}, so it can be committed with its secrets: it is tracked (run "git rm --cached ${file}") or a later .gitignore line un-ignores it`,
+      );
+  }
   return { upToDate: true, written, removed };
 }
+
+/** What git says of a secrets file: ignored, not ignored (warned about), or no git to ask. */
+const IGNORED = {
+  true: 'git-ignored',
+  false: 'NOT git-ignored',
+  undefined: 'listed in .gitignore',
+} as const;

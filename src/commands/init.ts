@@ -9,8 +9,9 @@ import { formatIssue, OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { loadStackText } from '../model/load.js';
 import { BACKENDS, STACK_NAME_PATTERN, type Backend } from '../model/schema.js';
-import { applyChanges } from '../output/atomic.js';
-import { readIfExists } from '../output/drift.js';
+import { folderLock, withLock } from '../lock.js';
+import { applyChanges, recoverInterrupted } from '../output/atomic.js';
+import { readEntry } from '../output/paths.js';
 import { planGeneration } from '../output/generate.js';
 import { STACKS_DIR } from '../project.js';
 import { schemaFileChange } from './generate.js';
@@ -38,7 +39,20 @@ export async function init(options: InitOptions): Promise<{ stackFile: string; w
 
   const stackFile = `${STACKS_DIR}/${options.name}.yaml`;
   const target = path.join(cwd, stackFile);
-  if ((await readIfExists(target)) !== undefined && !options.force) {
+  return withLock(folderLock(cwd), 'init', async () => {
+    if (await recoverInterrupted(cwd)) io.err('Finished the writes of an earlier run that was interrupted.');
+    return write(options, backend, stackFile, target);
+  });
+}
+
+async function write(
+  options: InitOptions,
+  backend: Backend,
+  stackFile: string,
+  target: string,
+): Promise<{ stackFile: string; written: string[] }> {
+  const { cwd, io } = options;
+  if ((await readEntry(target)).kind !== 'missing' && !options.force) {
     throw new OperationError(
       `${stackFile} already exists; run "npx stackgen generate" to regenerate from it, or init again with --force to replace it`,
     );
@@ -60,7 +74,7 @@ export async function init(options: InitOptions): Promise<{ stackFile: string; w
 
   const schema = await schemaFileChange(cwd);
   const changes = [{ path: target, content: text }, ...(schema ? [schema] : []), ...generation.changes];
-  await applyChanges(changes);
+  await applyChanges(cwd, changes);
   const written = changes.map((c) => path.relative(cwd, c.path).split(path.sep).join('/'));
   io.out(`Created ${stackFile} (${backend}) and generated ${stack.output}/:`);
   for (const file of written) io.out(`  ${file}`);

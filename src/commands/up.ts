@@ -13,7 +13,7 @@ import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
 import { stackEndpoints } from '../render/endpoints.js';
 import { waitForCollector } from '../runtime/health.js';
-import { withLock } from '../runtime/lock.js';
+import { folderLock, stackLock, withLock } from '../lock.js';
 import { assertPortsFree } from '../runtime/ports.js';
 import { describeState, isUp, Progress } from '../runtime/progress.js';
 import { selectStack } from '../runtime/select-stack.js';
@@ -37,11 +37,11 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const { stack } = await selectStack(cwd, io, options.stack, 'up');
   const docker = await preflightDocker();
   const project = new ComposeProject(docker, stack, cwd);
-  return withLock(docker.host, stack.name, 'up', async () => {
-    await assertGeneratedAndSecrets(project, io);
+  return withLock(stackLock(docker.engineId, stack.name), 'up', async () => {
+    await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets(project, io));
     await assertExternalNetworks(stack);
     await assertPortsFree(project);
-    await warnAboutMemory(stack, io);
+    warnAboutMemory(stack, docker.memTotal, io);
     await pullMissingImages(project, io);
     io.err(`Starting ${stack.name} from ${stack.output}/compose.yaml (Compose ${docker.composeVersion}):`);
     const started = Date.now();
@@ -64,7 +64,7 @@ async function assertGeneratedAndSecrets(project: ComposeProject, io: Io): Promi
     );
   }
   if (generation.changes.length) {
-    await applyChanges(generation.changes);
+    await applyChanges(root, generation.changes);
     io.err(`${envFilePath(stack)}: created ${generation.outcomes[0]!.secretsCreated.join(', ')}`);
   }
 }
@@ -80,9 +80,8 @@ async function assertExternalNetworks(stack: Stack): Promise<void> {
   }
 }
 
-async function warnAboutMemory(stack: Stack, io: Io): Promise<void> {
-  const info = await dockerCommand(['info', '--format', '{{.MemTotal}}']).catch(() => undefined);
-  const total = Number(info?.stdout ?? 0) / 1024 / 1024;
+function warnAboutMemory(stack: Stack, memTotal: number, io: Io): void {
+  const total = memTotal / 1024 / 1024;
   const needed = totalMemoryMiB(stack);
   if (total > 0 && total < needed) {
     io.err(

@@ -10,8 +10,7 @@ import { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
 import { tlsPaths } from '../model/tls.js';
-import { envFilePath, parseEnv } from '../output/secrets.js';
-import { readIfExists } from '../output/drift.js';
+import { readSecrets } from '../output/secrets.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { probeCollector, probeCollectorFromHost, type Probe } from '../runtime/health.js';
 import { selectStack } from '../runtime/select-stack.js';
@@ -27,7 +26,7 @@ export interface VerifyOptions extends CommandContext {
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'verify');
-  const secrets = parseEnv((await readIfExists(path.resolve(cwd, envFilePath(stack)))) ?? '');
+  const secrets = await readSecrets(cwd, stack);
   const tls = tlsPaths(stack);
   let ca: string | undefined;
   if (tls) {

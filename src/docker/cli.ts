@@ -10,8 +10,15 @@ import { OperationError } from '../errors.js';
 export interface Docker {
   compose: { file: string; args: string[] };
   composeVersion: string;
-  /** Where the engine is, for messages and lock keys. */
+  /** Where the engine is, for messages. */
   host: string;
+  /**
+   * The engine's own ID: the same engine however DOCKER_HOST spells its address (unix:///var/run/…,
+   * a context, a symlinked socket), so locks keyed by it exclude each other.
+   */
+  engineId: string;
+  /** The engine's memory in bytes (0 when it does not say). */
+  memTotal: number;
 }
 
 export function dockerHost(): string {
@@ -29,18 +36,21 @@ export async function preflightDocker(): Promise<Docker> {
     );
   }
   const host = dockerHost();
-  const engine = await execa('docker', ['version', '--format', '{{.Server.Version}}'], {
+  const engine = await execa('docker', ['info', '--format', '{{.ID}}|{{.ServerVersion}}|{{.MemTotal}}'], {
     reject: false,
     timeout: 20_000,
   });
-  if (engine.exitCode !== 0 || engine.timedOut) {
+  const [engineId = '', serverVersion = '', memTotal = '0'] = String(engine.stdout ?? '')
+    .trim()
+    .split('|');
+  if (engine.exitCode !== 0 || engine.timedOut || !serverVersion) {
     const why = engine.timedOut ? 'no answer within 20s' : firstLine(engine.stderr) || 'no answer';
     throw new OperationError(
       `the Docker engine at ${host} does not answer (${why}). Start it (e.g. "sudo systemctl start docker"), or point DOCKER_HOST at a running engine`,
     );
   }
   const compose = await findCompose();
-  return { ...compose, host };
+  return { ...compose, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
 }
 
 async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>> {

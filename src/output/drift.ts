@@ -4,10 +4,10 @@
  * stackgen) or orphaned (written by stackgen for a stack that no longer produces them).
  * The manifest in the output folder records every generated file and its sha256.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { headerIntact, sha256 } from '../render/marker.js';
 import type { RenderPlan } from '../render/plan.js';
+import { FolderGuard, isPlainRelative, type DiskEntry } from './paths.js';
 
 export const MANIFEST_PATH = '.stackgen/manifest.json';
 
@@ -18,8 +18,10 @@ export interface FileState {
   /** Relative to the output folder, with forward slashes. */
   path: string;
   status: FileStatus;
-  /** What is on disk now (undefined when missing). */
+  /** What is on disk now (undefined when missing, or when it is not a regular file). */
   disk?: string;
+  /** What is on disk when it is not a regular file: never read, never diffed. */
+  notAFile?: 'link' | 'folder' | 'other';
   /** What stackgen would write (undefined for orphans). */
   rendered?: string;
 }
@@ -33,6 +35,14 @@ export interface Manifest {
   files: Record<string, string>;
 }
 
+/**
+ * Paths in an output folder that hold secrets or keys (the .env, the development certificates):
+ * never generated, so never an orphan to delete, and never read back for a diff.
+ */
+export function isSecretPath(file: string): boolean {
+  return file === '.env' || file.startsWith('tls/') || file.startsWith('.stackgen/');
+}
+
 export function manifestFor(plan: RenderPlan): string {
   const manifest: Manifest = {
     $comment:
@@ -43,37 +53,57 @@ export function manifestFor(plan: RenderPlan): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-export async function compareWithDisk(root: string, plan: RenderPlan): Promise<FileState[]> {
+export async function compareWithDisk(
+  root: string,
+  plan: RenderPlan,
+  guard = new FolderGuard(root),
+): Promise<FileState[]> {
   const outDir = path.resolve(root, plan.stack.output);
-  const recorded = await readManifest(outDir);
+  const recorded = await readManifest(guard, outDir);
   const states: FileState[] = [];
   const planned = [...plan.files, { path: MANIFEST_PATH, content: manifestFor(plan) }];
   for (const file of planned) {
-    const disk = await readIfExists(path.join(outDir, file.path));
+    const entry = await guard.read(path.join(outDir, file.path));
+    const disk = entry.kind === 'file' ? entry.content : undefined;
     states.push({
       path: file.path,
-      status: classify(file.path, disk, file.content, recorded),
+      status: classify(file.path, entry, file.content, recorded),
       disk,
+      ...notAFile(entry),
       rendered: file.content,
     });
   }
   const plannedPaths = new Set(planned.map((f) => f.path));
   for (const [orphan, hash] of Object.entries(recorded)) {
-    if (plannedPaths.has(orphan) || !insideFolder(orphan)) continue;
-    const disk = await readIfExists(path.join(outDir, orphan));
-    if (disk === undefined) continue;
-    states.push({ path: orphan, status: sha256(disk) === hash ? 'orphaned' : 'orphaned-edited', disk });
+    if (plannedPaths.has(orphan) || !isPlainRelative(orphan) || isSecretPath(orphan)) continue;
+    // stackgen writes regular files in real folders only: anything else was never its own.
+    const entry = await guard.read(path.join(outDir, orphan)).catch(() => undefined);
+    if (entry?.kind !== 'file') continue;
+    states.push({
+      path: orphan,
+      status: sha256(entry.content) === hash ? 'orphaned' : 'orphaned-edited',
+      disk: entry.content,
+    });
   }
   return states.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+function notAFile(entry: DiskEntry): Pick<FileState, 'notAFile'> {
+  return entry.kind === 'link' || entry.kind === 'folder' || entry.kind === 'other'
+    ? { notAFile: entry.kind }
+    : {};
+}
+
 function classify(
   file: string,
-  disk: string | undefined,
+  entry: DiskEntry,
   rendered: string,
   recorded: Record<string, string>,
 ): FileStatus {
-  if (disk === undefined) return 'missing';
+  if (entry.kind === 'missing') return 'missing';
+  // A link (even to the right content), a folder or a device is never stackgen's.
+  if (entry.kind !== 'file') return 'foreign';
+  const disk = entry.content;
   if (disk === rendered) return 'current';
   // The manifest is stackgen's own bookkeeping: rewriting it is always safe.
   if (file === MANIFEST_PATH) return 'stale';
@@ -84,33 +114,18 @@ function classify(
   return header === true ? 'stale' : header === false ? 'hand-edited' : 'foreign';
 }
 
-async function readManifest(outDir: string): Promise<Record<string, string>> {
-  const text = await readIfExists(path.join(outDir, MANIFEST_PATH));
-  if (text === undefined) return {};
+/** The manifest is untrusted input: only string hashes of plain relative paths count. */
+async function readManifest(guard: FolderGuard, outDir: string): Promise<Record<string, string>> {
+  const entry = await guard.read(path.join(outDir, MANIFEST_PATH));
+  if (entry.kind !== 'file') return {};
   try {
-    const files = (JSON.parse(text) as Partial<Manifest>).files;
-    return files && typeof files === 'object' ? files : {};
+    const files = (JSON.parse(entry.content) as Partial<Manifest>).files;
+    if (!files || typeof files !== 'object' || Array.isArray(files)) return {};
+    return Object.fromEntries(
+      Object.entries(files).filter(([file, hash]) => typeof hash === 'string' && isPlainRelative(file)),
+    );
   } catch {
     // A damaged manifest protects nothing; headers still tell generated files from edited ones.
     return {};
-  }
-}
-
-/** The manifest is untrusted input: only plain relative paths inside the output folder count. */
-function insideFolder(file: string): boolean {
-  const normal = path.posix.normalize(file);
-  return (
-    !path.posix.isAbsolute(normal) && !normal.startsWith('../') && normal !== '..' && !file.includes('\\')
-  );
-}
-
-export async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'EISDIR') return '';
-    throw error;
   }
 }

@@ -9,6 +9,7 @@ import type { Stack } from '../model/normalize.js';
 import { renderStack } from '../render/plan.js';
 import type { FileChange } from './atomic.js';
 import { CONFLICTS, compareWithDisk, type FileState } from './drift.js';
+import { FolderGuard } from './paths.js';
 import { gitignoreChange, secretsChanges } from './secrets.js';
 import { tlsChanges } from './tls-changes.js';
 
@@ -19,6 +20,8 @@ export interface StackOutcome {
   secretsCreated: string[];
   /** Development certificates created (relative to the output folder). */
   certificatesCreated: string[];
+  /** The mode of the stack's .env was narrowed to 0600. */
+  envTightened: boolean;
 }
 
 export interface GenerationPlan {
@@ -37,10 +40,11 @@ export async function planGeneration(
   const changes: FileChange[] = [];
   const conflicts: GenerationPlan['conflicts'] = [];
   const ignore: string[] = [];
+  const guard = new FolderGuard(root);
   for (const stack of stacks) {
     const plan = renderStack(stack);
     checkPlan(plan);
-    const states = await compareWithDisk(root, plan);
+    const states = await compareWithDisk(root, plan, guard);
     const outDir = path.resolve(root, stack.output);
     for (const state of states) {
       if (state.status === 'current') continue;
@@ -50,11 +54,17 @@ export async function planGeneration(
       }
       changes.push({ path: path.join(outDir, state.path), content: state.rendered ?? null });
     }
-    const secrets = await secretsChanges(root, plan);
-    const tls = await tlsChanges(root, stack, { renew: false });
+    const secrets = await secretsChanges(root, plan, guard);
+    const tls = await tlsChanges(root, stack, { renew: false }, guard);
     changes.push(...secrets.changes, ...tls.changes);
     ignore.push(...secrets.ignore, ...tls.ignore);
-    outcomes.push({ stack, states, secretsCreated: secrets.created, certificatesCreated: tls.created });
+    outcomes.push({
+      stack,
+      states,
+      secretsCreated: secrets.created,
+      certificatesCreated: tls.created,
+      envTightened: secrets.tightened,
+    });
   }
   const gitignore = await gitignoreChange(root, ignore);
   if (gitignore) changes.push(gitignore);

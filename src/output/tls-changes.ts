@@ -9,7 +9,8 @@ import type { Stack } from '../model/normalize.js';
 import { GENERATED_TLS_DIR, serverIdentities, tlsPaths } from '../model/tls.js';
 import { createCa, issueServerCertificate, type PemPair } from '../tls/certificates.js';
 import type { FileChange } from './atomic.js';
-import { readIfExists } from './drift.js';
+import { OperationError } from '../errors.js';
+import { FolderGuard } from './paths.js';
 
 export interface TlsChange {
   changes: FileChange[];
@@ -23,11 +24,20 @@ export async function tlsChanges(
   root: string,
   stack: Stack,
   options: { renew: boolean },
+  guard = new FolderGuard(root),
 ): Promise<TlsChange> {
   const paths = tlsPaths(stack);
   if (!paths?.caKey) return { changes: [], created: [], ignore: [] };
   const outDir = path.resolve(root, stack.output);
-  const read = (file: string) => readIfExists(path.join(outDir, file));
+  // Keys are never read through a link: it could hand the stack someone else's key, or leak one.
+  const read = async (file: string) => {
+    const entry = await guard.read(path.join(outDir, file));
+    if (entry.kind === 'file') return entry.content;
+    if (entry.kind === 'missing') return undefined;
+    throw new OperationError(
+      `${stack.output}/${file} is not a regular file (a link?); remove it, then run again`,
+    );
+  };
   const changes: FileChange[] = [];
   const write = (file: string, content: string, mode: number) =>
     changes.push({ path: path.join(outDir, file), content, mode });
@@ -50,6 +60,7 @@ export async function tlsChanges(
   return {
     changes,
     created: changes.map((c) => path.relative(outDir, c.path)),
-    ignore: changes.length ? [`/${stack.output}/${GENERATED_TLS_DIR}/`] : [],
+    // Always: a .gitignore line lost since the keys were made comes back.
+    ignore: [`/${stack.output}/${GENERATED_TLS_DIR}/`],
   };
 }

@@ -14,7 +14,7 @@ function planFor(raw: Record<string, unknown> = {}): RenderPlan {
 /** Writes a plan as `generate` would: its files and its manifest. */
 async function writePlan(root: string, plan: RenderPlan): Promise<void> {
   const out = path.join(root, plan.stack.output);
-  await applyChanges([
+  await applyChanges(root, [
     ...plan.files.map((f) => ({ path: path.join(out, f.path), content: f.content })),
     { path: path.join(out, MANIFEST_PATH), content: manifestFor(plan) },
   ]);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateStack } from '../../src/model/validate.js';
@@ -24,7 +24,50 @@ describe('stack secrets', () => {
 
   it('never replaces a value, and adds nothing when every secret is there', async () => {
     const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\n' });
-    expect(await secretsChanges(root, plan())).toEqual({ changes: [], created: [], ignore: [] });
+    await chmod(path.join(root, 'deploy/demo/.env'), 0o600);
+    // The .gitignore line is asked for even so: a lost one comes back.
+    expect(await secretsChanges(root, plan())).toEqual({
+      changes: [],
+      created: [],
+      ignore: ['/deploy/demo/.env'],
+      tightened: false,
+    });
+  });
+
+  it('narrows an existing .env that others can read to 0600, keeping its content', async () => {
+    const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\n' });
+    await chmod(path.join(root, 'deploy/demo/.env'), 0o644);
+    const { changes, tightened } = await secretsChanges(root, plan());
+    expect(tightened).toBe(true);
+    expect(changes).toEqual([
+      { path: path.join(root, 'deploy/demo/.env'), content: 'GRAFANA_ADMIN_PASSWORD=mine\n', mode: 0o600 },
+    ]);
+  });
+
+  it('refuses an empty secret, located in the .env', async () => {
+    const root = await testdir({ 'deploy/demo/.env': '# mine\nGRAFANA_ADMIN_PASSWORD=\n' });
+    await expect(secretsChanges(root, plan())).rejects.toThrow(
+      'deploy/demo/.env:2:1 GRAFANA_ADMIN_PASSWORD: is empty; set a value, or delete the line and stackgen generates a random one',
+    );
+  });
+
+  it('never reads or appends to a .env that is a symbolic link', async () => {
+    const root = await testdir({ 'credentials.txt': 'AWS_SECRET_ACCESS_KEY=verysecret\n' });
+    await mkdir(path.join(root, 'deploy/demo'), { recursive: true });
+    await symlink(path.join(root, 'credentials.txt'), path.join(root, 'deploy/demo/.env'));
+    const attempt = secretsChanges(root, plan());
+    await expect(attempt).rejects.toThrow(/^deploy\/demo\/\.env is a symbolic link; stackgen keeps/);
+    await expect(secretsChanges(root, plan()).catch((e: Error) => e.message)).resolves.not.toContain(
+      'verysecret',
+    );
+  });
+
+  it('does not write through a .gitignore that is a symbolic link', async () => {
+    const root = await testdir({ 'elsewhere/ignore': 'x\n' });
+    await symlink(path.join(root, 'elsewhere/ignore'), path.join(root, '.gitignore'));
+    await expect(gitignoreChange(root, ['/deploy/demo/.env'])).rejects.toThrow(
+      '.gitignore is a symbolic link; stackgen does not write through it. Make it a file holding these lines: /deploy/demo/.env',
+    );
   });
 
   it('appends a missing secret to an existing .env, keeping what is there', async () => {

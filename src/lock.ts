@@ -1,0 +1,132 @@
+/**
+ * Locks that keep two stackgen runs apart: one per compose project on a Docker engine (`up`, `down`,
+ * keyed by the engine and the project, not the checkout, so two clones cannot race either), and one per
+ * project folder for everything that writes there (`init`, `generate`, `certs`, the secrets `up` makes).
+ *
+ * A lock is a file in the temporary folder holding the holder's pid and the time that process started:
+ * a lock whose process is gone, or whose pid now belongs to another process, is taken over.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, unlinkSync } from 'node:fs';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { OperationError } from './errors.js';
+
+interface LockInfo {
+  pid: number;
+  /** When the process started (Linux: clock ticks after boot), to tell a reused pid from the holder. */
+  started: string | null;
+  command: string;
+}
+
+/** What a lock guards, for its file name and for messages. */
+export interface LockSubject {
+  /** A readable name: the project or folder. */
+  name: string;
+  /** What makes the lock unique (the engine and the project, or the folder's real path). */
+  key: string;
+  /** "the observability stack", "the project /home/me/app". */
+  description: string;
+}
+
+export function stackLock(engine: string, project: string): LockSubject {
+  return { name: project, key: `${engine}\0${project}`, description: `the ${project} stack` };
+}
+
+export function folderLock(root: string): LockSubject {
+  let real = root;
+  try {
+    real = realpathSync(root);
+  } catch {
+    // A folder that does not exist yet is locked by the path given.
+  }
+  return { name: 'project', key: `folder\0${real}`, description: `the files of ${root}` };
+}
+
+export function lockPath(subject: LockSubject): string {
+  const hash = createHash('sha256').update(subject.key).digest('hex').slice(0, 16);
+  const name = subject.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40);
+  return path.join(tmpdir(), 'stackgen-locks', `${name}-${hash}.lock`);
+}
+
+export async function withLock<T>(subject: LockSubject, command: string, work: () => Promise<T>): Promise<T> {
+  const file = lockPath(subject);
+  await mkdir(path.dirname(file), { recursive: true });
+  await acquire(file, subject, command);
+  // Ctrl-C while nobody else handles it (a preflight step, a write): release the lock, then end as
+  // Ctrl-C ends a process. A command that handles Ctrl-C itself (up's wait) ends through `finally`.
+  const onInterrupt = () => {
+    if (process.listenerCount('SIGINT') > 1) return;
+    release();
+    process.stderr.write(`\nstackgen ${command}: interrupted\n`);
+    process.kill(process.pid, 'SIGINT');
+  };
+  const release = () => {
+    process.removeListener('SIGINT', onInterrupt);
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+async function acquire(file: string, subject: LockSubject, command: string, retry = true): Promise<void> {
+  try {
+    const handle = await open(file, 'wx');
+    const info: LockInfo = { pid: process.pid, started: processStart(process.pid), command };
+    await handle.writeFile(JSON.stringify(info));
+    await handle.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = await readHolder(file);
+    if (holder && holds(holder)) {
+      throw new OperationError(
+        `another "stackgen ${holder.command}" (pid ${holder.pid}) is working on ${subject.description}; wait for it to finish (lock: ${file})`,
+      );
+    }
+    if (!retry) throw new OperationError(`cannot take the lock ${file}; remove it if no stackgen runs`);
+    await unlink(file).catch(() => undefined);
+    await acquire(file, subject, command, false);
+  }
+}
+
+async function readHolder(file: string): Promise<LockInfo | undefined> {
+  try {
+    const info = JSON.parse(await readFile(file, 'utf8')) as Partial<LockInfo>;
+    return typeof info.pid === 'number' && typeof info.command === 'string'
+      ? { pid: info.pid, command: info.command, started: info.started ?? null }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The recorded process still runs, and is the same process (its pid was not given to another). */
+function holds(holder: LockInfo): boolean {
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStart(holder.pid);
+  return holder.started === null || started === null || started === holder.started;
+}
+
+/** Field 22 of /proc/<pid>/stat (start time); null where there is no /proc. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
