@@ -181,11 +181,14 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** A day: longer waits are mistakes, and Node's timers end early past about 24.8 days. */
+const MAX_SECONDS = 86_400;
+
 function positiveInteger(flag: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number <= 0)
-      throw new InvalidArgumentError(`${flag} expects a whole number of seconds`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number <= 0 || number > MAX_SECONDS)
+      throw new InvalidArgumentError(`${flag} expects a whole number of seconds from 1 to ${MAX_SECONDS}`);
     return number;
   };
 }

@@ -38,3 +38,14 @@ export interface CommandContext {
   cwd: string;
   io: Io;
 }
+
+/**
+ * Text safe to print on a terminal: control characters (escape sequences, CR, line breaks) become \u
+ * escapes. `lines` keeps line breaks, for messages of several lines.
+ */
+export function printable(text: string, options: { lines?: boolean } = {}): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\t' || (c === '\n' && options.lines) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -5,7 +5,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import { ExitError, InternalError } from './errors.js';
-import { processIo, type Io } from './io.js';
+import { printable, processIo, type Io } from './io.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   if (io === processIo) exitQuietlyWhenOutputCloses();
@@ -33,12 +33,15 @@ function exitCodeFor(error: unknown, io: Io): number {
     // Commander has printed its message already; --help and --version end here too.
     return error.exitCode === 0 ? 0 : 2;
   }
+  // Messages quote names and file contents the user gave: their escape sequences never reach the terminal.
   if (error instanceof ExitError) {
-    io.err(error.message);
+    io.err(printable(error.message, { lines: true }));
     return error.exitCode;
   }
   if (error instanceof InternalError) {
-    io.err(`${error.message}\nThis is a bug in stackgen. Please report it, with the stack file if you can.`);
+    io.err(
+      `${printable(error.message, { lines: true })}\nThis is a bug in stackgen. Please report it, with the stack file if you can.`,
+    );
     return 1;
   }
   io.err(

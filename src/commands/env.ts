@@ -74,9 +74,10 @@ function shellQuote(value: string): string {
  */
 function dotenvValue(name: string, value: string): string {
   if (/^[A-Za-z0-9_./:@,=%+-]*$/.test(value)) return value;
-  if (!/['\r\n]/.test(value)) return `'${value}'`;
+  // Readers disagree on a backslash before the closing quote (Compose reads it as an escape).
+  if (!/['\r\n\\]/.test(value)) return `'${value}'`;
   throw new UsageError(
-    `${name} holds a quote or a line break, which dotenv files cannot carry the same way for every reader; ` +
+    `${name} holds a quote, a backslash or a line break, which dotenv files cannot carry the same way for every reader; ` +
       'use --format json or --format shell',
   );
 }

@@ -36,10 +36,11 @@ export interface StatusReport {
   file: string;
   project: string;
   /**
-   * "running": every service runs (and every one-shot step completed); "partial": some do; "stopped":
+   * "running": every service runs (and every one-shot step completed); "starting": not yet, but nothing
+   * failed (containers wait for their dependencies or their health check); "partial": some run; "stopped":
    * containers exist, none runs; "not created".
    */
-  state: 'running' | 'partial' | 'stopped' | 'not created';
+  state: 'running' | 'starting' | 'partial' | 'stopped' | 'not created';
   services: ServiceStatus[];
 }
 
@@ -82,11 +83,13 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
     state:
       running === services.length
         ? 'running'
-        : running > 0
-          ? 'partial'
-          : containers.length
-            ? 'stopped'
-            : 'not created',
+        : isStarting(services)
+          ? 'starting'
+          : running > 0
+            ? 'partial'
+            : containers.length
+              ? 'stopped'
+              : 'not created',
     services,
   };
   if (options.json) io.out(JSON.stringify(report, null, 2));
@@ -94,9 +97,21 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
   return report;
 }
 
+/** Some container is on its way up (created, or running with its health check pending), none failed. */
+function isStarting(services: ServiceStatus[]): boolean {
+  const failed = services.some(
+    (s) => (s.state === 'exited' && s.exitCode !== 0) || s.state === 'dead' || s.health === 'unhealthy',
+  );
+  const coming = services.some(
+    (s) => s.state === 'created' || (s.state === 'running' && s.health === 'starting'),
+  );
+  return coming && !failed;
+}
+
 function printStatus({ io }: StatusOptions, report: StatusReport): void {
   const summary = {
     running: 'running',
+    starting: 'starting (run "stackgen status" again, or "stackgen up" to wait for it)',
     partial: 'partly running',
     stopped: 'stopped',
     'not created': 'not running ("stackgen up" starts it)',

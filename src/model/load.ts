@@ -2,7 +2,7 @@
  * Reading stack files: the only file I/O of the model. Turns YAML and validation problems into issues
  * located at `file:line:col`, using the node positions the `yaml` library keeps.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
   isMap,
@@ -47,7 +47,8 @@ export async function loadStack(root: string, file: string): Promise<LoadedStack
 
 export async function loadStackText(root: string, file: string, text: string): Promise<LoadedStack> {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  // YAML allows a lone CR as a line break; the parser does not. Same length, so positions hold.
+  const doc = parseDocument(text.replace(/\r(?!\n)/g, '\n'), { lineCounter: lines, uniqueKeys: true });
   const source: Source = { file, doc, lines };
   const yamlIssue =
     (severity: Issue['severity']) =>
@@ -61,6 +62,8 @@ export async function loadStackText(root: string, file: string, text: string): P
     });
   const yamlIssues = [...doc.errors.map(yamlIssue('error')), ...doc.warnings.map(yamlIssue('warning'))];
   if (doc.errors.length) throw new StackInvalidError(yamlIssues);
+  const keyIssues = unusableKeys(doc).map((i) => locate(source, i));
+  if (keyIssues.length) throw new StackInvalidError([...yamlIssues, ...keyIssues]);
 
   let raw: unknown;
   try {
@@ -97,9 +100,21 @@ export async function loadStackText(root: string, file: string, text: string): P
 }
 
 async function readText(root: string, file: string): Promise<string> {
+  const fail = (message: string, at: { line?: number; col?: number } = {}) =>
+    new StackInvalidError([{ file, ...at, path: '', message, severity: 'error' }]);
   try {
-    return await readFile(path.resolve(root, file), 'utf8');
+    const full = path.resolve(root, file);
+    // A stack file linked to a file outside the project is not read: an error would quote its content.
+    const real = await realpath(full);
+    const realRoot = await realpath(root);
+    if (path.relative(realRoot, real).startsWith('..')) {
+      throw fail(
+        'is a symbolic link to a file outside the project; stackgen reads stack files inside it only',
+      );
+    }
+    return decodeUtf8(await readFile(full), fail);
   } catch (error) {
+    if (error instanceof StackInvalidError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
@@ -107,6 +122,62 @@ async function readText(root: string, file: string): Promise<string> {
       { file, path: '', message: `cannot read the stack file: ${reason}`, severity: 'error' },
     ]);
   }
+}
+
+/** The text of a UTF-8 file; an invalid byte is an error at its position, not a silent U+FFFD. */
+function decodeUtf8(
+  bytes: Buffer,
+  fail: (message: string, at: { line: number; col: number }) => Error,
+): string {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return strict.decode(bytes);
+  } catch {
+    // The first line that does not decode, and in it the first character that came out replaced.
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const bytesOfLine = bytes.subarray(start, end === -1 ? bytes.length : end);
+      try {
+        strict.decode(bytesOfLine);
+      } catch {
+        const col = new TextDecoder('utf-8').decode(bytesOfLine).indexOf('\uFFFD') + 1;
+        throw fail('is not UTF-8 text: save it as UTF-8', { line, col });
+      }
+      start = end + 1;
+    }
+  }
+}
+
+/**
+ * Keys the stack model cannot hold: a list or mapping used as a key (JavaScript would stringify it) and
+ * `__proto__` (dropped by JavaScript objects).
+ */
+function unusableKeys(doc: Document): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const walk = (node: unknown, at: (string | number)[]) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key === undefined) {
+          issues.push({
+            path: at,
+            message: 'a key must be a plain value, not a list or mapping',
+            severity: 'error',
+          });
+        } else if (key === '__proto__') {
+          issues.push({
+            path: [...at, key],
+            at: 'key',
+            message: '"__proto__" is not allowed as a key',
+            severity: 'error',
+          });
+        } else walk(pair.value, [...at, key]);
+      }
+    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...at, i]));
+  };
+  walk(doc.contents, []);
+  return issues;
 }
 
 /**
@@ -170,6 +241,16 @@ async function readAppFacts(
       : networks && typeof networks === 'object'
         ? Object.keys(networks)
         : ['default'];
+    // The override repeats these names: one compose would refuse must be reported as the app's, here.
+    const invalid = own.filter((n) => !/^[a-zA-Z0-9._-]+$/.test(n));
+    if (invalid.length) {
+      issues.push({
+        path: at,
+        message: `${app.composeFile}: ${app.service} is on a network whose name compose refuses (${invalid.map((n) => JSON.stringify(n)).join(', ')}); fix it there`,
+        severity: 'error',
+      });
+      continue;
+    }
     facts.set(index, { ownNetworks: own });
   }
   return { facts, issues };

@@ -3,6 +3,7 @@
  * name, which services run for the backend, host ports) and resolves every image reference, so that the
  * renderer reads one plain, complete object.
  */
+import path from 'node:path';
 import { imageReference } from './images.js';
 import {
   JaegerSchema,
@@ -119,10 +120,7 @@ export function normalizeStack(
     name: parsed.name,
     backend: parsed.backend,
     sourceFile,
-    output: (parsed.output ?? `deploy/${parsed.name}`)
-      .replace(/\\/g, '/')
-      .replace(/^\.\/+/, '')
-      .replace(/\/+$/, ''),
+    output: normalPath(parsed.output ?? `deploy/${parsed.name}`),
     components,
     services,
     // Signals in a fixed order, whatever order the user listed them in.
@@ -142,11 +140,11 @@ export function normalizeStack(
     signoz: { ...signoz, admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name } },
     prometheus,
     grafana,
-    tls: parsed.tls ?? TlsSchema.parse({}),
+    tls: normalTls(parsed.tls ?? TlsSchema.parse({})),
     networks: { observability: parsed.networks.observability.name ?? `${parsed.name}-net`, applications },
     apps: parsed.apps.map((app, index) => ({
       service: app.service,
-      composeFile: app.composeFile?.replace(/\\/g, '/'),
+      composeFile: app.composeFile === undefined ? undefined : normalPath(app.composeFile),
       networks: app.networks ?? applications.map((n) => n.name),
       ownNetworks: appFacts.get(index)?.ownNetworks ?? ['default'],
       protocol: app.protocol,
@@ -154,7 +152,7 @@ export function normalizeStack(
       resourceAttributes: app.resourceAttributes,
     })),
     exposure: {
-      bindAddress: parsed.exposure.bindAddress,
+      bindAddress: canonicalAddress(parsed.exposure.bindAddress),
       ports: {
         collector: { ...DEFAULT_HOST_PORTS.collector, ...ports.collector },
         jaeger: { ...DEFAULT_HOST_PORTS.jaeger, ...ports.jaeger },
@@ -169,3 +167,31 @@ export function normalizeStack(
 }
 
 const SIGNAL_ORDER: Signal[] = ['traces', 'metrics', 'logs'];
+
+/**
+ * One spelling per path: `deploy/./obs`, `deploy//obs/` and `deploy/obs/.` are `deploy/obs`, so that
+ * messages, the manifest and the .gitignore line (which git matches literally) agree.
+ */
+export function normalPath(file: string): string {
+  const normal = path.posix.normalize(file.replace(/\\/g, '/'));
+  return normal === '/' ? normal : normal.replace(/\/+$/, '');
+}
+
+function normalTls(tls: NonNullable<StackParsed['tls']>): NonNullable<StackParsed['tls']> {
+  const files = tls.files;
+  if (!files) return tls;
+  const pair = (p: { cert: string; key: string }) => ({ cert: normalPath(p.cert), key: normalPath(p.key) });
+  return {
+    ...tls,
+    files: {
+      ca: normalPath(files.ca),
+      collector: pair(files.collector),
+      ...(files.tempo ? { tempo: pair(files.tempo) } : {}),
+    },
+  };
+}
+
+/** IPv6 addresses in their canonical short form (`0:0::0` is `::`), so checks see one spelling. */
+export function canonicalAddress(address: string): string {
+  return address.includes(':') ? new URL(`http://[${address}]/`).hostname.slice(1, -1) : address;
+}

@@ -167,10 +167,23 @@ function atLeast(have: number[], want: number[]): boolean {
   return true;
 }
 
-/** TLS files: all of them or none, only for what runs; insecureSkipVerify is flagged. */
+/** TLS files: all of them or none, only for what runs, inside the project; insecureSkipVerify is flagged. */
 const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
   const tls = parsed.tls;
   if (!tls) return;
+  const files = stack.tls.files;
+  const named: [FieldPath, string | undefined][] = [
+    [['tls', 'files', 'ca'], files?.ca],
+    [['tls', 'files', 'collector', 'cert'], files?.collector.cert],
+    [['tls', 'files', 'collector', 'key'], files?.collector.key],
+    [['tls', 'files', 'tempo', 'cert'], files?.tempo?.cert],
+    [['tls', 'files', 'tempo', 'key'], files?.tempo?.key],
+  ];
+  for (const [at, file] of named) {
+    if (file !== undefined && (file === '..' || file.startsWith('../') || file.startsWith('/'))) {
+      error(at, `must be inside the project (compose mounts it from there), got "${file}"`);
+    }
+  }
   if (!tls.enabled && (tls.files || tls.insecureSkipVerify)) {
     warn(['tls', 'enabled'], 'is false, so the other TLS settings have no effect');
     return;
@@ -218,11 +231,16 @@ function notRunning(stack: Stack, component: string): string {
   return `the stack has no ${component} (backend: ${stack.backend})`;
 }
 
-const exposureIsIntended: Rule = ({ stack, warn }) => {
-  if (stack.exposure.bindAddress === '0.0.0.0' || stack.exposure.bindAddress === '::') {
+/** Every spelling of "all interfaces" (IPv6 ones are canonical here: `0::0` is `::`). */
+const ALL_INTERFACES = ['0.0.0.0', '::', '::ffff:0:0'];
+
+const exposureIsIntended: Rule = ({ stack, parsed, warn }) => {
+  const address = stack.exposure.bindAddress;
+  if (ALL_INTERFACES.includes(address)) {
+    const docker = address === '0.0.0.0' ? '' : ' (Docker then listens on [::], IPv4 included)';
     warn(
       ['exposure', 'bindAddress'],
-      `${stack.exposure.bindAddress} publishes the collector and the UIs to every network this host is on; use 127.0.0.1 unless that is intended`,
+      `${parsed.exposure.bindAddress} publishes the collector and the UIs to every network this host is on${docker}; use 127.0.0.1 unless that is intended`,
     );
   }
 };

@@ -29,12 +29,18 @@ const identifier = z
   })
   .max(40);
 
+/** Compose reads keys starting with `x-` as extension fields: a network or service so named vanishes. */
+const NOT_AN_EXTENSION = /^(?!x-)/;
+const extensionMessage = (what: string) =>
+  `a ${what} name must not start with "x-": compose reads such keys as extension fields and ignores them`;
+
 /** A Docker network name: what other compose projects use to join it. */
 const networkName = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, {
     message: 'expected a Docker network name (letters, digits, "_", ".", "-")',
   })
+  .regex(NOT_AN_EXTENSION, { message: extensionMessage('network') })
   .max(63);
 
 /** A service name in a compose file. */
@@ -43,6 +49,7 @@ const serviceName = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, {
     message: 'expected a compose service name (letters, digits, "_", ".", "-")',
   })
+  .regex(NOT_AN_EXTENSION, { message: extensionMessage('service') })
   .max(63);
 
 /** A path relative to the project root, in characters that need no quoting in a shell command. */
@@ -240,6 +247,9 @@ export const SignozSchema = z
       ),
     histogramQuantileUrl: z
       .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+      .regex(/^[^?#]*$/, {
+        message: 'expected a folder URL without ?query or #fragment (the file name is appended to it)',
+      })
       .default(HISTOGRAM_QUANTILE_URL)
       .describe(
         'Where the ClickHouse histogramQuantile function is downloaded from at first start: a folder holding histogram-quantile_<os>_<arch>.tar.gz. Point it at a mirror in an air gap.',

@@ -31,7 +31,8 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { InternalError, OperationError } from '../errors.js';
-import { FolderGuard, insideRoot, isPlainRelative, printable, readEntry, shown } from './paths.js';
+import { printable } from '../io.js';
+import { FolderGuard, insideRoot, isPlainRelative, readEntry, shown } from './paths.js';
 
 export interface FileChange {
   /** Absolute path, below the project root. */

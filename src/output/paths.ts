@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import path from 'node:path';
 import { OperationError } from '../errors.js';
+import { printable } from '../io.js';
 
 /** What is on disk at a path, looked at without following a link. */
 export type DiskEntry =
@@ -19,14 +20,6 @@ export type DiskEntry =
 /** A path for messages: relative to the root, forward slashes, control characters escaped. */
 export function shown(root: string, file: string): string {
   return printable(path.relative(root, file).split(path.sep).join('/'));
-}
-
-/** Text safe to print on a terminal: control characters (escape sequences, CR) become \u escapes. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this removes
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
-    c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 /** True when a relative path (forward slashes) stays inside its folder: no `..`, not absolute, no NUL. */

@@ -4,6 +4,7 @@ import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { collectorDashboardPanels, DASHBOARD_SCHEMA_VERSION, redDashboardPanels } from '../dashboards.js';
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
 import { tlsPaths } from '../../model/tls.js';
+import { sha256 } from '../marker.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
 /** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
@@ -71,6 +72,16 @@ function tracesToMetrics(source: SpanMetricsSource) {
   };
 }
 
+/**
+ * Unique per stack and dashboard, so two stacks can share one Grafana; at most 40 characters, as Grafana
+ * requires. A name too long for that keeps its start and a hash of the whole, and the dashboard's id.
+ */
+export function dashboardUid(stackName: string, id: string): string {
+  const uid = `${stackName}-${id}`;
+  if (uid.length <= 40) return uid;
+  return `${stackName.slice(0, 40 - id.length - 8)}-${sha256(stackName).slice(0, 6)}-${id}`;
+}
+
 function dashboard(
   stack: Stack,
   id: string,
@@ -81,8 +92,7 @@ function dashboard(
   const calls = source?.calls ?? '';
   const service = source?.serviceLabel ?? '';
   return {
-    // Unique per stack, so two stacks can share one Grafana; at most 40 characters, as Grafana requires.
-    uid: `${stack.name}-${id}`.slice(0, 40),
+    uid: dashboardUid(stack.name, id),
     title: `${title} (${stack.name})`,
     datasource: { type: 'prometheus', uid: DATASOURCE_UIDS.prometheus },
     serviceQuery: `label_values(${calls}, ${service})`,
