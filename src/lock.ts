@@ -54,28 +54,37 @@ export async function withLock<T>(subject: LockSubject, command: string, work: (
   const file = lockPath(subject);
   await mkdir(path.dirname(file), { recursive: true });
   await acquire(file, subject, command);
-  // Ctrl-C while nobody else handles it (a preflight step, a write): release the lock, then end as
-  // Ctrl-C ends a process. A command that handles Ctrl-C itself (up's wait) ends through `finally`.
-  const onInterrupt = () => {
-    if (process.listenerCount('SIGINT') > 1) return;
-    release();
-    process.stderr.write(`\nstackgen ${command}: interrupted\n`);
-    process.kill(process.pid, 'SIGINT');
-  };
   const release = () => {
-    process.removeListener('SIGINT', onInterrupt);
+    held.delete(release);
+    if (held.size === 0) process.removeListener('SIGINT', onInterrupt);
     try {
       unlinkSync(file);
     } catch {
       // Already gone.
     }
   };
-  process.on('SIGINT', onInterrupt);
+  if (held.size === 0) process.on('SIGINT', onInterrupt);
+  held.set(release, command);
   try {
     return await work();
   } finally {
     release();
   }
+}
+
+/** The locks this process holds: how to release each, and the command that took it. */
+const held = new Map<() => void, string>();
+
+/**
+ * Ctrl-C while no command handles it (a preflight step, a write): release every lock, then end as Ctrl-C
+ * ends a process. A command that handles Ctrl-C itself (up's wait) ends through its `finally` instead.
+ */
+function onInterrupt(): void {
+  if (process.listeners('SIGINT').some((listener) => listener !== onInterrupt)) return;
+  const command = [...held.values()][0];
+  for (const release of [...held.keys()]) release();
+  process.stderr.write(`\nstackgen ${command}: interrupted\n`);
+  process.kill(process.pid, 'SIGINT');
 }
 
 async function acquire(file: string, subject: LockSubject, command: string, retry = true): Promise<void> {

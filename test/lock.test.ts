@@ -54,14 +54,18 @@ describe('the lock on a compose project', () => {
     expect(lockPath(folderLock(dir))).toBe(lockPath(folderLock(path.join(dir, 'sub', '..'))));
   });
 
-  it('is released when the process is interrupted while it waits', async () => {
+  it('is released, with a lock taken inside it, when the process is interrupted while it waits', async () => {
     const subject = stackLock(engine, 'locked-e');
     const file = lockPath(subject);
+    const folder = await testdir();
+    const inner = lockPath(folderLock(folder));
     const script = `
-      import { withLock, stackLock } from ${JSON.stringify(path.resolve('src/lock.ts'))};
+      import { withLock, stackLock, folderLock } from ${JSON.stringify(path.resolve('src/lock.ts'))};
       await withLock(stackLock(${JSON.stringify(engine)}, 'locked-e'), 'up', async () => {
-        console.log('held');
-        await new Promise((r) => setTimeout(r, 30_000));
+        await withLock(folderLock(${JSON.stringify(folder)}), 'up', async () => {
+          console.log('held');
+          await new Promise((r) => setTimeout(r, 30_000));
+        });
       });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,5 +81,6 @@ describe('the lock on a compose project', () => {
     expect(signal).toBe('SIGINT');
     expect(stderr).toContain('stackgen up: interrupted');
     await expect(readFile(file)).rejects.toThrow();
+    await expect(readFile(inner)).rejects.toThrow();
   });
 });
