@@ -17,6 +17,7 @@ import { folderLock, stackLock, withLock } from '../lock.js';
 import { assertPortsFree } from '../runtime/ports.js';
 import { describeState, isUp, Progress } from '../runtime/progress.js';
 import { selectStack } from '../runtime/select-stack.js';
+import { pinSignozOrganisation } from '../runtime/signoz-org.js';
 
 export interface UpOptions extends CommandContext {
   stack: string | undefined;
@@ -48,6 +49,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const services = await startAndWait(project, options, started);
     const seconds = Math.round((Date.now() - started) / 1000);
     printSummary(io, stack, seconds);
+    await pinSignozOrganisation(cwd, stack, io);
     return { stack: stack.name, seconds, services };
   });
 }
@@ -181,7 +183,7 @@ async function startAndWait(
     return fail(project, options, states, [
       {
         service: SERVICE_NAMES.collector,
-        problem: `running, but its health endpoint ${probe.via} does not answer`,
+        problem: `running, but ${probe.reason ?? `its health endpoint ${probe.via} does not answer`}`,
       },
     ]);
   }

@@ -47,7 +47,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     secrets,
     ca,
     timeoutMs: options.timeout * 1000,
-    probeCollector: () => probeCollectorFromHost(stack) ?? probeThroughDocker(stack, cwd),
+    probeCollector: async () => (await probeCollectorFromHost(stack)) ?? probeThroughDocker(stack, cwd),
     onHop: options.json ? undefined : (hop) => printHop(io, hop),
   });
   if (options.json) io.out(JSON.stringify(report, null, 2));

@@ -4,17 +4,21 @@
  * place and an upgrade is a one-line change there.
  */
 export const IMAGES = {
+  // The newest release of each that was read and checked against the rest of the set. Where each pin
+  // comes from, and which newer releases wait to be checked, is in the README ("Version pins").
   collector: { repository: 'otel/opentelemetry-collector-contrib', version: '0.159.0' },
   jaeger: { repository: 'jaegertracing/jaeger', version: '2.20.0' },
   tempo: { repository: 'grafana/tempo', version: '3.0.3' },
+  // 1.38 is Docker Hub's "unstable" busybox.
   busybox: { repository: 'busybox', version: '1.37.0' },
   prometheus: { repository: 'prom/prometheus', version: 'v3.14.0' },
   grafana: { repository: 'grafana/grafana', version: '13.2.0' },
   signoz: { repository: 'signoz/signoz', version: 'v0.138.0' },
   signozCollector: { repository: 'signoz/signoz-otel-collector', version: 'v0.144.7' },
+  // The ClickHouse SigNoz tests and deploys with (its CI, its Helm chart, Foundry): 25.12.5, exactly.
   clickhouse: { repository: 'clickhouse/clickhouse-server', version: '25.12.5' },
   clickhouseKeeper: { repository: 'clickhouse/clickhouse-keeper', version: '25.12.5' },
-  postgres: { repository: 'postgres', version: '16.13' },
+  postgres: { repository: 'postgres', version: '16.15' },
 } as const;
 
 export type ImageKey = keyof typeof IMAGES;

@@ -73,6 +73,7 @@ export interface Stack {
   prometheus: StackParsed['prometheus'] & { enabled: boolean };
   grafana: StackParsed['grafana'] & { enabled: boolean; dashboards: Dashboard[] };
   tls: NonNullable<StackParsed['tls']>;
+  containerLogs: StackParsed['containerLogs'];
   networks: { observability: string; applications: { name: string; external: boolean }[] };
   apps: App[];
   exposure: {
@@ -141,6 +142,7 @@ export function normalizeStack(
     prometheus,
     grafana,
     tls: normalTls(parsed.tls ?? TlsSchema.parse({})),
+    containerLogs: parsed.containerLogs,
     networks: { observability: parsed.networks.observability.name ?? `${parsed.name}-net`, applications },
     apps: parsed.apps.map((app, index) => ({
       service: app.service,

@@ -72,6 +72,15 @@ const signalsHaveADestination: Rule = ({ stack, error, warn }) => {
   const { signals, spanMetrics } = stack.collector;
   const prometheus = stack.prometheus.enabled;
   if (stack.backend === 'signoz') {
+    // SigNoz v0.138 builds its collector's configuration only from one with a logs pipeline
+    // (logparsingpipeline/collector_config.go: "logs pipeline doesn't exist"); without it the collector
+    // keeps its receivers off for good, while its health endpoint answers.
+    if (!signals.includes('logs')) {
+      error(
+        ['collector', 'signals'],
+        'needs logs with SigNoz: SigNoz hands its collector a configuration only when it has a logs pipeline, and until then the collector accepts nothing',
+      );
+    }
     // SigNoz keeps every signal, and its span metrics, in ClickHouse.
     if (spanMetrics && !signals.includes('metrics')) {
       error(
@@ -153,6 +162,18 @@ const signozVersionsMatch: Rule = ({ stack, parsed, error, warn }) => {
     warn(
       ['images', 'versions', 'clickhouse'],
       "ClickHouse 26 breaks SigNoz's schema migrations so far (signoz#12257); 25.12.5 is known to work",
+    );
+  }
+};
+
+/** Retention is set in prometheus.yml (storage.tsdb.retention), which Prometheus reads right from 3.11. */
+const prometheusReadsRetention: Rule = ({ stack, parsed, error }) => {
+  if (!stack.prometheus.enabled) return;
+  const pinned = version(parsed.images.versions.prometheus);
+  if (pinned && !atLeast(pinned, [3, 11, 0])) {
+    error(
+      ['images', 'versions', 'prometheus'],
+      `stackgen sets retention in prometheus.yml (storage.tsdb.retention.time), which Prometheus reads from v3.8 and reads right from v3.11; pin v3.11.0 or later`,
     );
   }
 };
@@ -362,6 +383,7 @@ const RULES: Rule[] = [
   hostPortsDistinct,
   tlsConsistent,
   signozVersionsMatch,
+  prometheusReadsRetention,
   exposureIsIntended,
   networkNamesDistinct,
   appsReferToDeclaredNetworks,

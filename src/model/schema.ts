@@ -104,6 +104,41 @@ export const CollectorSchema = z
       .strictObject({
         grpcPort: port.default(4317).describe('OTLP/gRPC port inside the Docker networks.'),
         httpPort: port.default(4318).describe('OTLP/HTTP port inside the Docker networks.'),
+        cors: z
+          .strictObject({
+            allowedOrigins: z
+              .array(
+                z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9*._:-]+|https?:\/\/\[[0-9a-fA-F:]+\](:\d+)?)$/, {
+                  message:
+                    'expected an origin such as https://app.example.com, http://localhost:5173, https://*.example.com or *',
+                }),
+              )
+              .min(1)
+              .describe(
+                'Origins whose pages may send OTLP/HTTP (e.g. http://localhost:5173, https://*.example.com; * allows any).',
+              ),
+            allowedHeaders: z
+              .array(
+                z
+                  .string()
+                  .regex(/^(\*|[A-Za-z0-9-]+)$/, { message: 'expected a header name such as X-Api-Key' }),
+              )
+              .default([])
+              .describe(
+                'Request headers browsers may send besides the ones always allowed (Content-Type and the like).',
+              ),
+            maxAge: z
+              .number()
+              .int()
+              .min(0)
+              .max(86400)
+              .optional()
+              .describe('Seconds browsers may cache the answer to their preflight request.'),
+          })
+          .optional()
+          .describe(
+            'CORS on OTLP/HTTP, for browser apps (the OpenTelemetry JS web SDK): without it browsers block the export.',
+          ),
       })
       .prefault({})
       .describe('Ports the collector receives OTLP on. Receivers always bind 0.0.0.0 inside the container.'),
@@ -133,7 +168,7 @@ export const CollectorSchema = z
       .max(1)
       .default(1)
       .describe(
-        'Share of traces kept for the trace backend (1 keeps all). Span metrics always see every span.',
+        "Share of traces kept for the trace backend (1 keeps all). Request rates and durations still count every span: the collector's span metrics are made before sampling, and Tempo's metrics generator scales the sampled spans back up (it reads the sampling probability the collector writes into each span's tracestate).",
       ),
     spanMetrics: z
       .boolean()
@@ -146,7 +181,7 @@ export const CollectorSchema = z
       .min(1)
       .optional()
       .describe(
-        'Signals the collector accepts and forwards. Default: traces and metrics; with SigNoz, logs too.',
+        'Signals the collector accepts and forwards. Default: traces and metrics; with SigNoz all three, and SigNoz needs logs: it hands its collector a configuration only when that has a logs pipeline, and until then the collector accepts nothing.',
       ),
   })
   .prefault({})
@@ -218,6 +253,15 @@ export const SignozSchema = z
     clickhouse: z
       .strictObject({
         memoryLimitMiB: memoryLimitMiB(3072),
+        systemLogRetentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(7)
+          .describe(
+            'Days ClickHouse keeps its own system logs (query_log, trace_log, metric_log and the like), which otherwise grow forever even with no data sent.',
+          ),
         openFilesLimit: z
           .number()
           .int()
@@ -239,7 +283,14 @@ export const SignozSchema = z
     admin: z
       .strictObject({
         email: z.email({ error: 'expected an email address' }).default('admin@example.com'),
-        organization: z.string().min(1).max(100).optional().describe('Default: the stack name.'),
+        organization: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe(
+            'The organisation SigNoz creates at its first start. Default: the stack name. SigNoz finds it again by the ID stackgen keeps in .env (SIGNOZ_ORG_ID), so renaming it later changes nothing in SigNoz (and never makes a second organisation, which would lock out the collector).',
+          ),
       })
       .prefault({})
       .describe(
@@ -413,6 +464,26 @@ const ExposurePortsSchema = z
     'Host port per component. Defaults: the upstream ports (4317, 4318, 13133, 16686, 3200, 9090, 3000).',
   );
 
+export const ContainerLogsSchema = z
+  .strictObject({
+    rotate: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Rotate every stack container's log with Docker's json-file driver. false leaves the engine's default, which (json-file) grows without bound.",
+      ),
+    maxSizeMiB: z
+      .number()
+      .int()
+      .min(1)
+      .max(10240)
+      .default(10)
+      .describe('Size of a log file before it is rotated.'),
+    maxFiles: z.number().int().min(1).max(100).default(3).describe('Log files kept per container.'),
+  })
+  .prefault({})
+  .describe("The stack's own container logs (what `stackgen logs` and `docker compose logs` show).");
+
 export const StackSchema = z.strictObject({
   name: identifier.describe(
     'Stack name: the compose project name and the default output folder `deploy/<name>`.',
@@ -440,6 +511,7 @@ export const StackSchema = z.strictObject({
     .prefault({})
     .describe('What the host sees: the address and ports the stack publishes.'),
   tls: TlsSchema.optional(),
+  containerLogs: ContainerLogsSchema,
   images: z
     .strictObject({
       registry: z

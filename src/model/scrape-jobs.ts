@@ -5,6 +5,12 @@
 import { INTERNAL_PORTS } from './ports.js';
 import { SERVICE_NAMES, type Stack } from './normalize.js';
 
+/**
+ * The job of the collector's own telemetry. Jaeger v2 serves the same otelcol_* metrics on its own port,
+ * so every query about the collector selects this job.
+ */
+export const COLLECTOR_JOB = 'otel-collector';
+
 export interface BuiltInScrapeJob {
   name: string;
   /** Why the job is there, for a comment above it (empty: none). */
@@ -28,7 +34,7 @@ export function builtInScrapeJobs(stack: Stack): BuiltInScrapeJob[] {
   const jobs: BuiltInScrapeJob[] = [
     job('prometheus', '', `127.0.0.1:${INTERNAL_PORTS.prometheus}`),
     job(
-      'otel-collector',
+      COLLECTOR_JOB,
       "The collector's own telemetry: spans accepted, refused, exported; queue sizes; memory.",
       `${SERVICE_NAMES.collector}:${INTERNAL_PORTS.collectorTelemetry}`,
     ),

@@ -3,11 +3,11 @@
  * missing and only ever appended to: a value once written is never replaced, so rotating a password is
  * the user's decision. The project's .gitignore keeps a line for it (restored when lost).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { OperationError, StackInvalidError, type Issue } from '../errors.js';
 import type { Stack } from '../model/normalize.js';
-import type { RenderPlan } from '../render/plan.js';
+import type { RenderPlan, Secret } from '../render/plan.js';
 import type { FileChange } from './atomic.js';
 import { FolderGuard, readEntry } from './paths.js';
 
@@ -15,7 +15,8 @@ import { FolderGuard, readEntry } from './paths.js';
  * 24 characters of base64url: no `$` (compose would interpolate it), no quotes, no spaces, safe in a URL.
  * A password also gets a dash, an upper and a lower case letter and a digit, which password rules want.
  */
-export function randomSecret(kind: 'token' | 'password' = 'token'): string {
+export function randomSecret(kind: Secret['kind'] = 'token'): string {
+  if (kind === 'id') return randomUUID();
   const token = randomBytes(18).toString('base64url');
   return kind === 'password' ? `${token}-Aa1` : token;
 }
@@ -105,25 +106,51 @@ export async function secretsChanges(
     );
   }
   const have = new Set(lines.map((l) => l.name));
-  const missing = plan.secrets.filter((s) => !have.has(s.name));
+  const missing = plan.secrets.filter((s) => !have.has(s.name) && (!s.onlyWithNewEnv || !existing));
   const tightened = existing !== undefined && (existing.mode & 0o077) !== 0;
   const ignore = [`/${relative}`];
   if (missing.length === 0 && !tightened) return { ...none, ignore };
 
-  const added = missing.flatMap((s) => [`# ${s.description}`, `${s.name}=${randomSecret(s.kind)}`]);
-  const text = existing?.text;
-  const head =
-    text === undefined
-      ? [`# Secrets of ${plan.stack.sourceFile}, created by stackgen. Keep this file out of git.`, '']
-      : text.endsWith('\n') || text === '' || added.length === 0
-        ? []
-        : [''];
-  const content = `${text ?? ''}${[...head, ...added].map((l) => `${l}\n`).join('')}`;
+  const content = withEntries(
+    plan.stack,
+    existing?.text,
+    missing.map((s) => ({ ...s, value: randomSecret(s.kind) })),
+  );
   return {
     changes: [{ path: file, content, mode: 0o600 }],
     created: missing.map((s) => s.name),
     ignore,
     tightened,
+  };
+}
+
+/** A .env text with entries appended (each after its description), what is there kept as written. */
+function withEntries(
+  stack: Stack,
+  text: string | undefined,
+  entries: { name: string; value: string; description: string }[],
+): string {
+  const head =
+    text === undefined
+      ? [`# Secrets of ${stack.sourceFile}, created by stackgen. Keep this file out of git.`, '']
+      : text.endsWith('\n') || text === '' || entries.length === 0
+        ? []
+        : [''];
+  const added = entries.flatMap((e) => [`# ${e.description}`, `${e.name}=${e.value}`]);
+  return `${text ?? ''}${[...head, ...added].map((l) => `${l}\n`).join('')}`;
+}
+
+/** The change appending one value to an existing .env (a value stackgen learnt, such as an id). */
+export async function envAppendChange(
+  root: string,
+  stack: Stack,
+  entry: { name: string; value: string; description: string },
+): Promise<FileChange> {
+  const existing = await readEnvFile(root, stack);
+  return {
+    path: path.resolve(root, envFilePath(stack)),
+    content: withEntries(stack, existing?.text, [entry]),
+    mode: 0o600,
   };
 }
 

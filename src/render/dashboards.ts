@@ -2,6 +2,8 @@
  * The built-in Grafana dashboards as data: panels and PromQL. Templates under
  * templates/grafana/dashboards lay them out as dashboard JSON.
  */
+import { COLLECTOR_JOB } from '../model/scrape-jobs.js';
+import type { SpanMetricsSource } from './span-metrics.js';
 
 /** Dashboard JSON model version the panels are written for; Grafana migrates older ones on load. */
 export const DASHBOARD_SCHEMA_VERSION = 41;
@@ -23,10 +25,12 @@ interface Panel {
   targets: Target[];
 }
 
-import type { SpanMetricsSource } from './span-metrics.js';
-
-/** The collector's internal metrics; suffixes differ between versions, so names match both forms. */
-const internal = (name: string, suffix: string) => `{__name__=~"otelcol_${name}(${suffix})?"}`;
+/**
+ * The collector's internal metrics; suffixes differ between versions, so names match both forms. Only the
+ * collector's job: Jaeger v2 serves otelcol_* metrics of its own.
+ */
+export const internal = (name: string, suffix: string) =>
+  `{__name__=~"otelcol_${name}(${suffix})?", job="${COLLECTOR_JOB}"}`;
 
 function grid(panels: Omit<Panel, 'id' | 'gridPos' | 'type'>[]): Panel[] {
   // Two panels a row, 12 columns each, 8 high.

@@ -7,7 +7,8 @@ import { InternalError } from '../errors.js';
 
 /**
  * A YAML scalar on one line. A string is written plain only when it is unmistakably a string in both
- * YAML 1.1 and 1.2 and in block and flow context (a name such as `otel-collector`); anything else becomes
+ * YAML 1.1 and 1.2 and in block and flow context (a name such as `otel-collector`); one holding `"` or `\`
+ * but no `'` nor control characters is single-quoted (taken literally); anything else becomes
  * double-quoted YAML (a superset of JSON strings) with every character YAML forbids unescaped (DEL, C1
  * controls, BOM, line and paragraph separators) escaped.
  */
@@ -19,8 +20,14 @@ export function yamlScalar(value: unknown): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value !== 'string') throw new InternalError(`cannot render ${describe(value)} as a YAML scalar`);
   if (SAFE_PLAIN.test(value) && !value.endsWith(':') && !RESERVED_WORDS.test(value)) return value;
+  // PromQL and the like read better without escaped quotes: single quotes take them literally.
+  if (/["\\]/.test(value) && !value.includes("'") && SINGLE_QUOTABLE.test(value)) return `'${value}'`;
   return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, unicodeEscape);
 }
+
+/** What single-quoted YAML holds as written: no control or line-breaking characters (it escapes none). */
+// eslint-disable-next-line no-control-regex -- the characters excluded are control characters
+const SINGLE_QUOTABLE = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]*$/;
 
 /** Starts with a letter (no number, indicator or special float); no spaces, quotes, `#`, `,[]{}`, `$`. */
 const SAFE_PLAIN = /^[A-Za-z_][A-Za-z0-9_./@+:-]{0,199}$/;

@@ -10,8 +10,13 @@ import { buildView, type View } from './view.js';
 export interface Secret {
   name: string;
   description: string;
-  /** A password must satisfy password rules; a token need only be random. */
-  kind: 'token' | 'password';
+  /** A password must satisfy password rules; a token need only be random; an id is a random UUID. */
+  kind: 'token' | 'password' | 'id';
+  /**
+   * Made only together with a new .env. An id that names something already created (SigNoz's
+   * organisation) must not be replaced by a new one in an older .env: `stackgen up` reads it instead.
+   */
+  onlyWithNewEnv?: boolean;
 }
 
 export interface RenderedFile {
@@ -72,7 +77,10 @@ function fileSpecs(view: View): FileSpec[] {
     specs.push({ path: 'tempo/tempo.yaml', template: 'tempo/tempo.yaml', format: 'yaml' });
   }
   if (stack.components.includes('prometheus')) {
-    specs.push({ path: 'prometheus/prometheus.yml', template: 'prometheus/prometheus.yml', format: 'yaml' });
+    specs.push(
+      { path: 'prometheus/prometheus.yml', template: 'prometheus/prometheus.yml', format: 'yaml' },
+      { path: 'prometheus/rules/stack-health.yml', template: 'prometheus/rules.yml', format: 'yaml' },
+    );
   }
   if (stack.components.includes('grafana')) {
     specs.push(

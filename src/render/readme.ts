@@ -78,7 +78,14 @@ function filesOf(view: BaseView): FileRow[] {
       path: 'tempo/tempo.yaml',
       description: 'Tempo: receivers, local storage, retention, metrics generator.',
     });
-  if (has.prometheus) files.push({ path: 'prometheus/prometheus.yml', description: 'Scrape jobs.' });
+  if (has.prometheus)
+    files.push(
+      { path: 'prometheus/prometheus.yml', description: 'Scrape jobs, retention, rule files.' },
+      {
+        path: 'prometheus/rules/stack-health.yml',
+        description: "Alerts on the stack's own health (Prometheus' Alerts page; no Alertmanager runs).",
+      },
+    );
   if (has.grafana) {
     files.push({
       path: 'grafana/provisioning/',

@@ -14,6 +14,7 @@ import { featuresOf, type Features, type PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
 import { prometheusView } from './views/prometheus.js';
 import { signozView } from './views/signoz.js';
+import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from './secret-names.js';
 
 export type { PortView };
 export { DATASOURCE_UIDS } from './views/grafana.js';
@@ -45,6 +46,10 @@ function buildBaseView(stack: Stack) {
     grafana: grafanaView(stack, has, tempo.url),
     apps: appsView(stack),
     ports: INTERNAL_PORTS,
+    /** Docker's log rotation for every service (json-file options are strings). */
+    logging: stack.containerLogs.rotate
+      ? { maxSize: `${stack.containerLogs.maxSizeMiB}m`, maxFiles: String(stack.containerLogs.maxFiles) }
+      : undefined,
     /** Hash of each component folder's generated files, filled in by renderStack before compose.yaml. */
     configHashes: {} as Record<string, string>,
   };
@@ -62,6 +67,12 @@ function secretsOf(stack: Stack, has: Features): Secret[] {
         name: 'SIGNOZ_ADMIN_PASSWORD',
         description: `Password of the SigNoz admin ${stack.signoz.admin.email}.`,
         kind: 'password',
+      },
+      {
+        name: SIGNOZ_ORG_ID,
+        description: SIGNOZ_ORG_ID_DESCRIPTION,
+        kind: 'id',
+        onlyWithNewEnv: true,
       },
     );
     if (stack.signoz.metastore === 'postgres') {

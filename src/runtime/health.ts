@@ -21,7 +21,7 @@ const WGET_SERVICES = [SERVICE_NAMES.prometheus, SERVICE_NAMES.jaeger, SERVICE_N
 
 export async function probeCollector(project: ComposeProject): Promise<Probe | undefined> {
   const { stack } = project;
-  const fromHost = probeCollectorFromHost(stack);
+  const fromHost = await probeCollectorFromHost(stack);
   if (fromHost) return fromHost;
   const sibling = WGET_SERVICES.find((s) => stack.images[s]);
   if (!sibling) return undefined;
@@ -30,15 +30,33 @@ export async function probeCollector(project: ComposeProject): Promise<Probe | u
   return { healthy: result.exitCode === 0, via: `${url} from ${sibling}` };
 }
 
-/** Asks through the published health port; undefined when it is not published. Needs no Docker. */
-export function probeCollectorFromHost(stack: Stack): Promise<Probe> | undefined {
+/**
+ * Asks through the published health port; undefined when it is not published. Needs no Docker. A healthy
+ * answer counts only when OTLP/HTTP answers too (when published without TLS): SigNoz's collector reports
+ * healthy long before SigNoz hands it the configuration that opens its receivers.
+ */
+export async function probeCollectorFromHost(stack: Stack): Promise<Probe | undefined> {
   const port = stack.exposure.ports.collector.health;
   if (port === false) return undefined;
-  const url = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}/`;
-  return fetch(url, { signal: AbortSignal.timeout(2000) })
-    .then((r) => r.ok)
-    .catch(() => false)
-    .then((healthy) => ({ healthy, via: url }));
+  const host = hostForUrls(stack.exposure.bindAddress);
+  const url = `http://${host}:${port}/`;
+  const answers = (target: string) =>
+    fetch(target, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r,
+      () => undefined,
+    );
+  if (!(await answers(url))?.ok) return { healthy: false, via: url };
+  const otlp = stack.exposure.ports.collector.otlpHttp;
+  if (otlp === false || stack.tls.enabled) return { healthy: true, via: url };
+  // Any HTTP answer (a GET gets 405) shows the receiver listens; without one Docker's proxy just closes.
+  const receiver = `http://${host}:${otlp}/v1/traces`;
+  if (await answers(receiver)) return { healthy: true, via: url };
+  const why = stack.backend === 'signoz' ? ': SigNoz has not handed it its configuration yet (OpAMP)' : '';
+  return {
+    healthy: false,
+    via: url,
+    reason: `its health endpoint answers, but OTLP/HTTP (${receiver}) does not${why}`,
+  };
 }
 
 /** Polls until healthy or the deadline (ms since epoch) passes. */

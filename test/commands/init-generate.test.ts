@@ -99,8 +99,8 @@ describe('stackgen generate', () => {
     const io = captureIo();
     await run.generate(cwd, {}, io);
     expect(io.stdout).toEqual([
-      'deploy/a: 0 written, 0 removed, 11 unchanged (from stacks/a.yaml)',
-      'deploy/b: 0 written, 0 removed, 11 unchanged (from stacks/b.yaml)',
+      'deploy/a: 0 written, 0 removed, 12 unchanged (from stacks/a.yaml)',
+      'deploy/b: 0 written, 0 removed, 12 unchanged (from stacks/b.yaml)',
     ]);
     expect(await readTree(cwd)).toEqual(first);
   });
@@ -123,6 +123,8 @@ describe('stackgen generate', () => {
       '  stale                     collector/config.yaml',
       '  stale                     compose.yaml',
       '  hand-edited               prometheus/prometheus.yml',
+      // Its memory alert follows collector.memoryLimitMiB.
+      '  stale                     prometheus/rules/stack-health.yml',
       '  missing                   README.md',
     ]);
     expect(await readTree(cwd)).toEqual(before);
@@ -228,7 +230,7 @@ describe('stackgen validate', () => {
       /^stacks\/demo\.yaml:4:16 warning: exposure\.bindAddress: 0\.0\.0\.0 publishes/,
     );
     expect(io.stdout).toEqual([
-      'stacks/demo.yaml: valid (jaeger; services otel-collector, jaeger, prometheus, grafana; 10 files in deploy/demo)',
+      'stacks/demo.yaml: valid (jaeger; services otel-collector, jaeger, prometheus, grafana; 11 files in deploy/demo)',
     ]);
     expect(Object.keys(await readTree(cwd))).toEqual(['stacks/demo.yaml']);
   });

@@ -7,6 +7,7 @@
  * images.overrides, because no image can be pulled here.
  */
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -21,6 +22,7 @@ import {
   upTargets,
   volumes as volumesOf,
 } from './helpers.js';
+import { lockPath, stackLock } from '../../src/lock.js';
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgit';
@@ -61,6 +63,12 @@ const appCompose = (...args: string[]) =>
       cwd: project,
     },
   );
+
+/** The lock file of this stack's up and down, keyed by the engine's own id. */
+async function stackLockFile(): Promise<string> {
+  const { stdout } = await execa('docker', ['info', '--format', '{{.ID}}']);
+  return lockPath(stackLock(stdout.trim(), NAME));
+}
 
 async function prometheus<T>(query: string): Promise<T> {
   const response = await fetch(`http://127.0.0.1:${PORTS.prometheus}${query}`);
@@ -183,6 +191,30 @@ describe.sequential('the Jaeger stack on the real engine', () => {
     expect(jobs).toEqual(['grafana', 'jaeger', 'otel-collector', 'otel-collector-exporter', 'prometheus']);
   });
 
+  it('has the real Prometheus evaluating the stack-health alerts from the mounted rule file', async () => {
+    const { groups } = await prometheus<{
+      groups: { name: string; file: string; rules: { name: string; health: string; type: string }[] }[];
+    }>('/api/v1/rules');
+    expect(groups.map((g) => [g.name, g.file])).toEqual([
+      [`${NAME}-stack-health`, '/etc/prometheus/rules/stack-health.yml'],
+    ]);
+    expect(groups[0]!.rules.map((r) => [r.name, r.type])).toEqual(
+      [
+        'CollectorDown',
+        'CollectorRefusingData',
+        'CollectorExportFailing',
+        'CollectorQueueNearlyFull',
+        'CollectorMemoryNearLimit',
+        'StackServiceDown',
+      ].map((name) => [name, 'alerting']),
+    );
+    // Evaluated without error (a rule's health turns "err" when its query fails; "unknown" until evaluated).
+    await eventually(async () => {
+      const now = await prometheus<{ groups: { rules: { health: string }[] }[] }>('/api/v1/rules');
+      return now.groups[0]!.rules.every((r) => r.health === 'ok') ? true : undefined;
+    }, 60);
+  });
+
   it('verifies hop by hop as far as the stand-ins go, naming each hop that fails', async () => {
     // Real here: the spans (OpenTelemetry JS SDK, official OTLP exporters) through the published ports,
     // Prometheus and its query API, .env and the admin credentials. The stand-ins answer OTLP/HTTP but not
@@ -281,8 +313,11 @@ describe.sequential('concurrency and interruption', () => {
     const second = await stackgen(['up']);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toBe(
-      `another "stackgen up" (pid ${first.pid}) is working on the ${NAME} stack; wait for it to finish`,
+      `another "stackgen up" (pid ${first.pid}) is working on the ${NAME} stack; wait for it to finish (lock: ${await stackLockFile()})`,
     );
+    // Another spelling of the same engine's address is the same engine: still refused.
+    const respelt = await stackgen(['up'], { DOCKER_HOST: 'unix:///var/run/../run/docker.sock' });
+    expect(respelt.stderr).toContain(`another "stackgen up" (pid ${first.pid})`);
 
     first.kill('SIGINT');
     const interrupted = await first;
@@ -294,6 +329,40 @@ describe.sequential('concurrency and interruption', () => {
     // The lock went with it: down runs at once.
     expect((await stackgen(['down'])).exitCode).toBe(0);
     expect(await containers()).toEqual([]);
+  });
+});
+
+describe.sequential('interruption before the wait, and a stack on its way up', () => {
+  it('releases the lock when Ctrl-C comes during the checks before starting anything', async () => {
+    const lock = await stackLockFile();
+    const child = execa('node', [BIN, 'up'], { cwd: project!, reject: false, env: { NO_COLOR: '1' } });
+    try {
+      // The lock appears after the engine answered, before the checks that precede starting anything.
+      while (!existsSync(lock) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.signal).toBe('SIGINT');
+      expect(result.stderr).toContain('stackgen up: interrupted');
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      expect((await stackgen(['down'])).exitCode).toBe(0);
+    }
+  });
+
+  it('says "starting" while containers wait for their first health checks', async () => {
+    try {
+      // Plain compose, without --wait: it returns once Grafana's dependencies are healthy and Grafana started.
+      await execa('docker', ['compose', '-f', `deploy/${NAME}/compose.yaml`, 'up', '-d'], { cwd: project });
+      const report = JSON.parse((await stackgen(['status', '--json'])).stdout) as {
+        state: string;
+        services: { service: string; health: string }[];
+      };
+      expect(report.services.find((s) => s.service === 'grafana')!.health).toBe('starting');
+      expect(report.state).toBe('starting');
+      expect((await stackgen(['status'])).stdout).toContain(`${NAME} (stacks/${NAME}.yaml): starting`);
+    } finally {
+      expect((await stackgen(['down'])).exitCode).toBe(0);
+    }
   });
 });
 

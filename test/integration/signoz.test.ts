@@ -8,6 +8,9 @@
  * Stand-ins (fakes, see standins/README.md): ClickHouse, ClickHouse Keeper, SigNoz, its collector and
  * migrator, Grafana (which also plays the mirror).
  */
+import { execa } from 'execa';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containers, createProject, dispose, eventually, stackgenIn, upTargets } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
@@ -112,6 +115,44 @@ describe.sequential('the SigNoz stack on the real engine', () => {
       return up.length === 3 ? up : undefined;
     }, 60);
     expect(jobs).toEqual(['grafana', 'otel-collector', 'prometheus']);
+  });
+
+  it("keeps SigNoz's organisation id in .env, so a rename never makes a second organisation", async () => {
+    const env = path.join(project!, `deploy/${NAME}/.env`);
+    const id = /^SIGNOZ_ORG_ID=(\S+)$/m.exec(await readFile(env, 'utf8'))?.[1];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const context = await fetch(
+      `http://127.0.0.1:${PORTS.signoz}/api/v2/sessions/context?email=admin@example.com`,
+    );
+    expect(await context.json()).toMatchObject({ data: { orgs: [{ id }] } });
+  });
+
+  it('reads the id into a .env that predates it, and hands it to SigNoz at the next up', async () => {
+    const env = path.join(project!, `deploy/${NAME}/.env`);
+    // An older stackgen wrote no id: SigNoz then made the organisation with one of its own.
+    await writeFile(
+      env,
+      (await readFile(env, 'utf8')).replace(/^# ID of the SigNoz.*\nSIGNOZ_ORG_ID=.*\n/m, ''),
+    );
+    const up = await stackgen(['up']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain(
+      `deploy/${NAME}/.env: kept the id of SigNoz's organisation "${NAME}" (SIGNOZ_ORG_ID=0199c0de-5a1e-7000-8000-00000000beef)`,
+    );
+    expect(await readFile(env, 'utf8')).toMatch(/^SIGNOZ_ORG_ID=0199c0de-5a1e-7000-8000-00000000beef$/m);
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+    const signoz = await execa('docker', [
+      'compose',
+      '-p',
+      NAME,
+      'exec',
+      '-T',
+      'signoz',
+      'sh',
+      '-c',
+      'echo "$SIGNOZ_USER_ROOT_ORG_ID"',
+    ]);
+    expect(signoz.stdout.trim()).toBe('0199c0de-5a1e-7000-8000-00000000beef');
   });
 
   it('goes down, and a second up needs no download', async () => {

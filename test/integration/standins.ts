@@ -42,7 +42,7 @@ const BUILDER_REVISION = 3;
 
 const METRICS = '# HELP standin_up A stand-in serving metrics.\n# TYPE standin_up gauge\nstandin_up 1\n';
 const APPLETS =
-  'sh wget httpd nc sleep cat grep sed head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname'.split(
+  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname'.split(
     ' ',
   );
 
@@ -86,7 +86,7 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
     udfMirror: true,
   },
   prometheus: {
-    entrypoint: ['/bin/prometheus'],
+    entrypoint: ['/standin/prometheus.sh'],
     cmd: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
     user: '65534:65534',
     workdir: '/prometheus',

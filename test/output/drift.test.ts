@@ -43,6 +43,8 @@ describe('comparing a plan with the output folder', () => {
       'README.md': 'stale',
       'collector/config.yaml': 'stale',
       'compose.yaml': 'stale',
+      // Its memory alert follows collector.memoryLimitMiB.
+      'prometheus/rules/stack-health.yml': 'stale',
     });
   });
 
@@ -66,6 +68,7 @@ describe('comparing a plan with the output folder', () => {
       'README.md': 'foreign',
       'collector/config.yaml': 'stale',
       'compose.yaml': 'hand-edited',
+      'prometheus/rules/stack-health.yml': 'stale',
     });
   });
 

@@ -38,6 +38,8 @@ export const HOSTILE = [
   '\u007fdel\u0080c1\ufeffbom',
   '--- \n...',
   '',
+  'up{job="a\\b"} == 0 # not a comment',
+  '"quoted" and \\back\\slashed',
 ];
 
 describe('yaml escaper', () => {
@@ -57,6 +59,13 @@ describe('yaml escaper', () => {
     expect(yamlScalar('trailing:')).toBe('"trailing:"');
     expect(yamlScalar(4317)).toBe('4317');
     expect(yamlScalar(false)).toBe('false');
+  });
+
+  it('single-quotes PromQL and other text with double quotes, so no backslash escapes are needed', () => {
+    expect(yamlScalar('up{job="otel-collector"} == 0')).toBe(`'up{job="otel-collector"} == 0'`);
+    // A single quote or a control character still needs the double-quoted form.
+    expect(yamlScalar(`it's "x"`)).toBe(`"it's \\"x\\""`);
+    expect(yamlScalar('"a"\n')).toBe('"\\"a\\"\\n"');
   });
 
   it('refuses values that are not scalars', () => {

@@ -54,10 +54,10 @@ describe('SigNoz stack rules', () => {
   });
 
   it('needs the metrics signal for span metrics, and no Prometheus for either', () => {
-    expect(errors({ collector: { signals: ['traces'] } })).toEqual([
+    expect(errors({ collector: { signals: ['traces', 'logs'] } })).toEqual([
       "collector.signals: needs metrics with spanMetrics: SigNoz's span metrics are written as metrics",
     ]);
-    expect(errors({ collector: { signals: ['traces'], spanMetrics: false } })).toEqual([]);
+    expect(errors({ collector: { signals: ['traces', 'logs'], spanMetrics: false } })).toEqual([]);
   });
 
   it('accepts every signal by default and rejects settings of other backends', () => {
@@ -86,6 +86,7 @@ describe('the SigNoz stack', () => {
     expect(p.secrets.map((s) => s.name)).toEqual([
       'SIGNOZ_JWT_SECRET',
       'SIGNOZ_ADMIN_PASSWORD',
+      'SIGNOZ_ORG_ID',
       'SIGNOZ_POSTGRES_PASSWORD',
     ]);
     const env = compose(p).services.signoz!.environment!;

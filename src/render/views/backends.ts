@@ -6,6 +6,14 @@ import { publisher, readOnlyMount, type Features } from './common.js';
 
 const PROMETHEUS_URL = `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
 
+/**
+ * A copy of `service.name` the collector adds to what it sends Jaeger. Jaeger v2's query API v1, which
+ * Grafana's Jaeger datasource reads, turns `service.name` into the process's service name and drops it
+ * from the process tags (its otel-to-jaeger translation); Grafana's links from a span to its metrics
+ * only see tags, so they use this copy.
+ */
+export const JAEGER_SERVICE_TAG = 'stackgen.service.name';
+
 export function jaegerView(stack: Stack, has: Features) {
   return {
     service: SERVICE_NAMES.jaeger,
@@ -47,6 +55,11 @@ export function tempoView(stack: Stack, has: Features) {
       (p): p is string => typeof p === 'string',
     ),
     remoteWriteUrl: `${PROMETHEUS_URL}/api/v1/write`,
+    // With sampling, the generator sees only the kept spans: it scales each by the probability the
+    // collector's sampler wrote into its tracestate (off by default in Tempo 3).
+    multiplier: has.sampling
+      ? { spanMetrics: generator.spanMetrics, serviceGraphs: generator.serviceGraphs }
+      : undefined,
     // Tempo's own health check (its image has no shell); over HTTPS it trusts the CA through SSL_CERT_DIR.
     healthTest: [
       'CMD',

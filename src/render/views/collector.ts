@@ -3,6 +3,7 @@ import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { tlsPaths } from '../../model/tls.js';
+import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
 interface Pipeline {
@@ -51,6 +52,10 @@ export function collectorView(stack: Stack, has: Features) {
     httpEndpoint: `0.0.0.0:${collector.otlp.httpPort}`,
     prometheusEndpoint: `0.0.0.0:${INTERNAL_PORTS.collectorPrometheusExporter}`,
     receiverTls: tls ? { certFile: `${TLS_DIR}/server.crt`, keyFile: `${TLS_DIR}/server.key` } : undefined,
+    cors: collector.otlp.cors,
+    serviceNameCopy: copiesServiceName(has)
+      ? { processor: SERVICE_NAME_COPY, key: JAEGER_SERVICE_TAG }
+      : undefined,
     backendExporter: `${names.otlpGrpcExporter}/${stack.backend}`,
     backendEndpoint: `${backendService}:${INTERNAL_PORTS.backendOtlpGrpc}`,
     // Jaeger's receiver is plain gRPC inside the network; Tempo's is TLS when the stack's TLS is on.
@@ -120,6 +125,13 @@ function signozPipelines(has: Features): Pipeline[] {
   return pipelines;
 }
 
+/** The processor copying service.name for Grafana's links on a Jaeger stack (see JAEGER_SERVICE_TAG). */
+const SERVICE_NAME_COPY = 'resource/service-name';
+
+function copiesServiceName(has: Features): boolean {
+  return has.jaeger && has.tracesToMetrics;
+}
+
 /**
  * Span metrics see every span; sampling only thins what reaches the trace backend, through a forward
  * connector into a second traces pipeline. Otherwise one traces pipeline feeds both.
@@ -127,6 +139,7 @@ function signozPipelines(has: Features): Pipeline[] {
 function collectorPipelines(stack: Stack, has: Features, names: CollectorNames): Pipeline[] {
   const backend = `${names.otlpGrpcExporter}/${stack.backend}`;
   const spanMetrics = has.spanMetrics ? [names.spanMetricsConnector] : [];
+  const copy = copiesServiceName(has) ? [SERVICE_NAME_COPY] : [];
   const pipelines: Pipeline[] = has.sampling
     ? [
         {
@@ -138,7 +151,7 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
         {
           name: 'traces/sampled',
           receivers: ['forward/sampling'],
-          processors: ['probabilistic_sampler', 'batch'],
+          processors: ['probabilistic_sampler', ...copy, 'batch'],
           exporters: [backend],
         },
       ]
@@ -146,7 +159,7 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
         {
           name: 'traces',
           receivers: ['otlp'],
-          processors: ['memory_limiter', 'batch'],
+          processors: ['memory_limiter', ...copy, 'batch'],
           exporters: [backend, ...spanMetrics],
         },
       ];

@@ -26,6 +26,8 @@ export function featuresOf(stack: Stack) {
     tempoGenerator,
     serviceGraphs: runs('tempo') && stack.tempo.metricsGenerator.serviceGraphs,
     redMetrics: spanMetricsSource(stack) !== undefined,
+    /** Grafana links from a span to its service's RED metrics in Prometheus. */
+    tracesToMetrics: runs('grafana') && runs('prometheus') && spanMetricsSource(stack) !== undefined,
     metrics: collector.signals.includes('metrics'),
     logs: collector.signals.includes('logs'),
     sampling: collector.samplingRatio < 1,

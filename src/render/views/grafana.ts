@@ -5,6 +5,7 @@ import { collectorDashboardPanels, DASHBOARD_SCHEMA_VERSION, redDashboardPanels 
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
 import { tlsPaths } from '../../model/tls.js';
 import { sha256 } from '../marker.js';
+import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
 /** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
@@ -41,7 +42,10 @@ export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
       text: `Open trace in ${has.tempo ? 'Tempo' : 'Jaeger'}`,
     })),
     folder: `${stack.name} (stackgen)`,
-    tracesToMetrics: source && has.prometheus ? tracesToMetrics(source) : undefined,
+    tracesToMetrics:
+      source && has.tracesToMetrics
+        ? tracesToMetrics(source, has.jaeger ? JAEGER_SERVICE_TAG : 'service.name')
+        : undefined,
     serviceGraphs: has.serviceGraphs && has.prometheus,
     tempoTls:
       has.tempo && tls ? { caFile: CA_FILE, insecureSkipVerify: stack.tls.insecureSkipVerify } : undefined,
@@ -56,14 +60,19 @@ export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
   };
 }
 
-/** Links from a span to its service's RED metrics. `$__tags` is Grafana's, not ours. */
-function tracesToMetrics(source: SpanMetricsSource) {
-  const calls = (extra = '') => `sum(rate(${source.calls}{$__tags${extra}}[5m]))`;
+/**
+ * Links from a span to its service's RED metrics. `$__tags` is Grafana's, not ours: it becomes
+ * `service_name="checkout"` when the span carries `tagKey`, and nothing when it does not. Fixed matchers come
+ * first, so that an empty `$__tags` still leaves valid PromQL (`{status_code="…", }`, `{}`).
+ */
+function tracesToMetrics(source: SpanMetricsSource, tagKey: string) {
+  const calls = (fixed = '') => `sum(rate(${source.calls}{${fixed}$__tags}[5m]))`;
   return {
+    tagKey,
     serviceLabel: source.serviceLabel,
     queries: [
       { name: 'Request rate', query: calls() },
-      { name: 'Error rate', query: `${calls(', status_code="STATUS_CODE_ERROR"')} / ${calls()}` },
+      { name: 'Error rate', query: `${calls('status_code="STATUS_CODE_ERROR", ')} / ${calls()}` },
       {
         name: 'Duration p95',
         query: `histogram_quantile(0.95, sum by (le) (rate(${source.durationBucket}{$__tags}[5m])))`,

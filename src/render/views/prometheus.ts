@@ -3,10 +3,14 @@ import { INTERNAL_PORTS } from '../../model/ports.js';
 import { builtInScrapeJobs } from '../../model/scrape-jobs.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { tlsPaths } from '../../model/tls.js';
+import { alertRules } from '../alert-rules.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
 /** Where Prometheus finds the stack's CA inside its container. */
 const CA_FILE = '/etc/prometheus/tls/ca.crt';
+
+/** Where the rule files are inside the container; prometheus.yml loads every *.yml there. */
+export const RULES_DIR = '/etc/prometheus/rules';
 
 export function prometheusView(stack: Stack, has: Features) {
   const tls = tlsPaths(stack);
@@ -15,7 +19,11 @@ export function prometheusView(stack: Stack, has: Features) {
     image: stack.images[SERVICE_NAMES.prometheus] ?? '',
     ports: publisher(stack)(INTERNAL_PORTS.prometheus, stack.exposure.ports.prometheus.ui),
     memLimit: `${stack.prometheus.memoryLimitMiB}m`,
-    retentionFlag: `--storage.tsdb.retention.time=${stack.prometheus.retention}`,
+    retention: stack.prometheus.retention,
+    rulesGlob: `${RULES_DIR}/*.yml`,
+    rulesMount: readOnlyMount('prometheus/rules', RULES_DIR),
+    ruleGroup: `${stack.name}-stack-health`,
+    alerts: alertRules(stack),
     // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.
     remoteWriteReceiver: has.tempoGenerator,
     healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`,

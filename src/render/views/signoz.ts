@@ -20,6 +20,30 @@ function collectorEnvironment() {
   ];
 }
 
+/**
+ * ClickHouse's system log tables that its image's config.xml turns on with the standard event_date schema
+ * (ClickHouse programs/server/config.xml): each gets a TTL. Not opentelemetry_span_log, which that file
+ * defines with a full `engine` (a ttl beside it stops the server), nor crash_log (normally empty).
+ */
+const SYSTEM_LOG_TABLES = [
+  'query_log',
+  'query_thread_log',
+  'query_views_log',
+  'query_metric_log',
+  'part_log',
+  'trace_log',
+  'text_log',
+  'metric_log',
+  'latency_log',
+  'error_log',
+  'asynchronous_metric_log',
+  'processors_profile_log',
+  'asynchronous_insert_log',
+  'backup_log',
+  's3queue_log',
+  'blob_storage_log',
+];
+
 export function signozView(stack: Stack, has: Features) {
   const { signoz } = stack;
   const memory = memoryLimits(stack);
@@ -59,6 +83,10 @@ export function signozView(stack: Stack, has: Features) {
       image: image(SERVICE_NAMES.clickhouse),
       memLimit: memLimit(SERVICE_NAMES.clickhouse),
       openFiles: signoz.clickhouse.openFilesLimit,
+      systemLogs: SYSTEM_LOG_TABLES.map((table) => ({
+        table,
+        ttl: `event_date + INTERVAL ${signoz.clickhouse.systemLogRetentionDays} DAY DELETE`,
+      })),
       healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.clickhouseHttp}/ping`,
       nativePort: INTERNAL_PORTS.clickhouseNative,
     },

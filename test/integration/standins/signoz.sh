@@ -8,6 +8,13 @@ trap 'kill 0; exit 0' TERM INT
 [ "${SIGNOZ_USER_ROOT_ENABLED:-}" = true ] || fail "the admin is not provisioned"
 [ "${SIGNOZ_TELEMETRYSTORE_CLICKHOUSE_DSN:-}" = tcp://clickhouse:9000 ] || fail "no ClickHouse DSN"
 mkdir -p "$(dirname "${SIGNOZ_SQLSTORE_SQLITE_PATH:-/var/lib/signoz/signoz.db}")" && touch "${SIGNOZ_SQLSTORE_SQLITE_PATH:-/var/lib/signoz/signoz.db}" || fail "cannot write the SQLite store"
+# Like SigNoz: the organisation has the id SIGNOZ_USER_ROOT_ORG_ID gives, or one of its own when that is
+# unset (zeros), and GET /api/v2/sessions/context names it (busybox httpd ignores the ?email= query).
+org="${SIGNOZ_USER_ROOT_ORG_ID:-}"
+echo "$org" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' || fail "SIGNOZ_USER_ROOT_ORG_ID is not a UUID: '$org'"
+[ "$org" = 00000000-0000-0000-0000-000000000000 ] && org=0199c0de-5a1e-7000-8000-00000000beef
+mkdir -p /www/signoz/api/v2/sessions
+printf '{"status":"success","data":{"exists":true,"orgs":[{"id":"%s","name":"%s"}]}}' "$org" "${SIGNOZ_USER_ROOT_ORG_NAME:-}" > /www/signoz/api/v2/sessions/context
 httpd -f -p 8080 -h /www/signoz &
 echo "stand-in $NAME: secrets and stores in place"
 wait

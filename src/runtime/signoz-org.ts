@@ -1,0 +1,51 @@
+/**
+ * SigNoz finds its organisation by the id in .env (SIGNOZ_ORG_ID), so a renamed organisation stays the
+ * same one. A .env older than that key has no id: SigNoz then finds the organisation by name, and a rename
+ * would make a second one (after which SigNoz's OpAMP server refuses every collector that connects). After
+ * `up`, stackgen asks SigNoz for the id of the organisation it made and keeps it in .env.
+ */
+import type { Io } from '../io.js';
+import { folderLock, withLock } from '../lock.js';
+import type { Stack } from '../model/normalize.js';
+import { applyChanges } from '../output/atomic.js';
+import { envAppendChange, envFilePath, readSecrets } from '../output/secrets.js';
+import { hostForUrls } from '../render/endpoints.js';
+import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from '../render/secret-names.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function pinSignozOrganisation(root: string, stack: Stack, io: Io): Promise<void> {
+  if (stack.backend !== 'signoz' || (await readSecrets(root, stack))[SIGNOZ_ORG_ID]) return;
+  const env = envFilePath(stack);
+  const warn = (why: string) =>
+    io.err(
+      `warning: ${env} has no ${SIGNOZ_ORG_ID} (it predates it) and ${why}; until it has, do not rename signoz.admin.organization: SigNoz would make a second organisation and then refuse its collector`,
+    );
+  const port = stack.exposure.ports.signoz.ui;
+  if (port === false) return warn('SigNoz is not published to ask it (exposure.ports.signoz.ui is false)');
+  const email = stack.signoz.admin.email;
+  const url = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}/api/v2/sessions/context?email=${encodeURIComponent(email)}`;
+  const orgs = await fetch(url, { signal: AbortSignal.timeout(5000) })
+    .then((r) => r.json() as Promise<{ data?: { orgs?: { id?: string; name?: string }[] } }>)
+    .then((body) => body.data?.orgs ?? [])
+    .catch(() => undefined);
+  if (!orgs) return warn(`SigNoz did not say which organisation ${email} is in (${url})`);
+  if (orgs.length !== 1 || !UUID.test(orgs[0]!.id ?? '')) {
+    return warn(
+      `SigNoz knows ${orgs.length} organisations of ${email} (${url}), so stackgen cannot tell which to keep`,
+    );
+  }
+  const id = orgs[0]!.id!;
+  await withLock(folderLock(root), 'up', async () =>
+    applyChanges(root, [
+      await envAppendChange(root, stack, {
+        name: SIGNOZ_ORG_ID,
+        value: id,
+        description: SIGNOZ_ORG_ID_DESCRIPTION,
+      }),
+    ]),
+  );
+  io.err(
+    `${env}: kept the id of SigNoz's organisation "${orgs[0]!.name ?? stack.signoz.admin.organization}" (${SIGNOZ_ORG_ID}=${id}), so renaming it no longer makes a second one; the next "stackgen up" hands it to SigNoz`,
+  );
+}
