@@ -11,6 +11,7 @@ type Schema = {
   enum?: unknown[];
   const?: unknown;
   anyOf?: Schema[];
+  oneOf?: Schema[];
   items?: Schema;
   properties?: Record<string, Schema>;
   additionalProperties?: Schema | boolean;
@@ -58,9 +59,15 @@ function walk(node: Schema, path: string, visit: (path: string, node: Schema) =>
 function typeOf(node: Schema): string {
   if (node.enum) return node.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   if (node.anyOf) return [...new Set(node.anyOf.map(typeOf))].join(' or ');
+  if (node.oneOf) return [...new Set(node.oneOf.map(typeOf))].join(' or ');
   if (node.const !== undefined) return `\`${String(node.const)}\``;
   if (node.type === 'array') return `list of ${node.items ? typeOf(node.items) : 'values'}`;
-  if (node.type === 'object') return node.properties ? 'mapping' : 'mapping of strings';
+  if (node.type === 'object') {
+    const values = node.additionalProperties;
+    return node.properties || typeof values !== 'object' || values.type !== 'string'
+      ? 'mapping'
+      : 'mapping of strings';
+  }
   if (node.type === 'integer' && node.minimum !== undefined && node.maximum !== undefined) {
     return `integer ${node.minimum}–${node.maximum}`;
   }

@@ -7,8 +7,8 @@
  * a lock whose process is gone, or whose pid now belongs to another process, is taken over.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OperationError } from './errors.js';
@@ -53,7 +53,6 @@ export function lockPath(subject: LockSubject): string {
 export async function withLock<T>(subject: LockSubject, command: string, work: () => Promise<T>): Promise<T> {
   const file = lockPath(subject);
   await mkdir(path.dirname(file), { recursive: true });
-  await acquire(file, subject, command);
   const release = () => {
     held.delete(release);
     if (held.size === 0) process.removeListener('SIGINT', onInterrupt);
@@ -63,8 +62,11 @@ export async function withLock<T>(subject: LockSubject, command: string, work: (
       // Already gone.
     }
   };
-  if (held.size === 0) process.on('SIGINT', onInterrupt);
-  held.set(release, command);
+  // Taken and registered in one synchronous step: Ctrl-C cannot fall between the two.
+  await acquire(file, subject, command, () => {
+    if (held.size === 0) process.on('SIGINT', onInterrupt);
+    held.set(release, command);
+  });
   try {
     return await work();
   } finally {
@@ -87,15 +89,28 @@ function onInterrupt(): void {
   process.kill(process.pid, 'SIGINT');
 }
 
-async function acquire(file: string, subject: LockSubject, command: string, retry = true): Promise<void> {
+async function acquire(
+  file: string,
+  subject: LockSubject,
+  command: string,
+  taken: () => void,
+  retry = true,
+): Promise<void> {
   try {
-    const handle = await open(file, 'wx');
+    const fd = openSync(file, 'wx');
+    taken();
     const info: LockInfo = { pid: process.pid, started: processStart(process.pid), command };
-    await handle.writeFile(JSON.stringify(info));
-    await handle.close();
+    writeSync(fd, JSON.stringify(info));
+    closeSync(fd);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = await readHolder(file);
+    // A lock file not written yet belongs to a run that is taking it right now.
+    const fresh = !holder && Date.now() - ((await stat(file).catch(() => undefined))?.mtimeMs ?? 0) < 5000;
+    if (fresh)
+      throw new OperationError(
+        `another stackgen run is taking ${subject.description}; try again (lock: ${file})`,
+      );
     if (holder && holds(holder)) {
       throw new OperationError(
         `another "stackgen ${holder.command}" (pid ${holder.pid}) is working on ${subject.description}; wait for it to finish (lock: ${file})`,
@@ -103,7 +118,7 @@ async function acquire(file: string, subject: LockSubject, command: string, retr
     }
     if (!retry) throw new OperationError(`cannot take the lock ${file}; remove it if no stackgen runs`);
     await unlink(file).catch(() => undefined);
-    await acquire(file, subject, command, false);
+    await acquire(file, subject, command, taken, false);
   }
 }
 

@@ -6,8 +6,10 @@
  */
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { InternalError } from '../errors.js';
-import type { RenderedFile, RenderPlan } from '../render/plan.js';
+import { InternalError, StackInvalidError, type Issue } from '../errors.js';
+import type { LoadedStack } from '../model/load.js';
+import { PatchError } from '../render/patches.js';
+import { renderStack, type RenderedFile, type RenderPlan } from '../render/plan.js';
 import { collectorConfigProblems } from './collector.js';
 import { composeSchemaErrors } from './compose-schema.js';
 import { dashboardProblems, dashboardProviderProblems, datasourceProblems } from './grafana.js';
@@ -27,25 +29,55 @@ const CHECKS: [RegExp, Checker][] = [
   [/^grafana\/dashboards\/.+\.json$/, (doc, plan) => dashboardProblems(doc, datasourceUids(plan))],
 ];
 
-export function checkPlan(plan: RenderPlan): void {
-  const problems: string[] = [];
+/** A problem in one rendered file. */
+export interface PlanProblem {
+  /** The file, relative to the output folder. */
+  file: string;
+  problem: string;
+}
+
+/** Every problem the checks find, per file (empty when the plan is sound). */
+export function planProblems(plan: RenderPlan): PlanProblem[] {
+  const problems: PlanProblem[] = [];
   for (const file of plan.files) {
-    const where = `${plan.stack.output}/${file.path}`;
     let document: unknown;
     try {
       document = parseBack(file);
     } catch (error) {
-      problems.push(`${where}: does not parse back: ${(error as Error).message}`);
+      problems.push({ file: file.path, problem: `does not parse back: ${(error as Error).message}` });
       continue;
     }
     for (const [pattern, check] of CHECKS) {
       if (pattern.test(file.path))
-        problems.push(...check(document as never, plan).map((p) => `${where}: ${p}`));
+        problems.push(...check(document as never, plan).map((problem) => ({ file: file.path, problem })));
     }
+  }
+  return problems;
+}
+
+/**
+ * Throws when the plan fails its checks. Files a patch of the stack file changed are the user's doing: the
+ * problem is located at that patch (`locate` gives stack file positions). Anything else is a stackgen bug.
+ */
+export function checkPlan(
+  plan: RenderPlan,
+  locate?: (path: (string | number)[]) => Omit<Issue, 'message' | 'severity'>,
+): void {
+  const problems = planProblems(plan);
+  const patched = new Map(plan.stack.extensions.patches.map((p, i) => [p.file, i] as const).reverse());
+  const theirs = problems.filter((p) => patched.has(p.file));
+  if (theirs.length && locate) {
+    throw new StackInvalidError(
+      theirs.map((p) => ({
+        ...locate(['patches', patched.get(p.file)!]),
+        message: `the patched ${p.file} fails stackgen's checks: ${p.problem}`,
+        severity: 'error' as const,
+      })),
+    );
   }
   if (problems.length) {
     throw new InternalError(
-      `stackgen rendered output that fails its own checks (a bug in stackgen; nothing was written):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+      `stackgen rendered output that fails its own checks (a bug in stackgen; nothing was written):\n${problems.map((p) => `  ${plan.stack.output}/${p.file}: ${p.problem}`).join('\n')}`,
     );
   }
 }
@@ -83,4 +115,22 @@ function datasourceUids(plan: RenderPlan): string[] {
     .flatMap((f) =>
       ((parseBack(f) as { datasources?: { uid?: string }[] }).datasources ?? []).map((d) => d.uid ?? ''),
     );
+}
+
+/**
+ * What every command renders through: the stack rendered with its patches, and checked. A patch that does
+ * not apply, or that leaves its file failing the checks, is a located error in the stack file.
+ */
+export function renderChecked(loaded: Pick<LoadedStack, 'stack' | 'locate'>): RenderPlan {
+  let plan: RenderPlan;
+  try {
+    plan = renderStack(loaded.stack);
+  } catch (error) {
+    if (!(error instanceof PatchError)) throw error;
+    throw new StackInvalidError([
+      { ...loaded.locate(['patches', error.patch, ...error.at]), message: error.message, severity: 'error' },
+    ]);
+  }
+  checkPlan(plan, loaded.locate);
+  return plan;
 }

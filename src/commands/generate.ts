@@ -29,19 +29,18 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { cwd, io } = options;
   const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files));
   for (const warning of loaded.flatMap((l) => l.warnings)) io.err(formatIssue(warning));
-  const stacks = loaded.map((l) => l.stack);
 
   if (options.check) {
     // Looks only: an interrupted write is reported, not finished.
     const interrupted = await interruptedChange(cwd);
     if (interrupted) throw new OperationError(`generated files are out of date: ${interrupted}`);
-    const generation = await planGeneration(cwd, stacks, { force: options.force });
+    const generation = await planGeneration(cwd, loaded, { force: options.force });
     return reportDrift(options, generation, await schemaFileChange(cwd));
   }
   // One writer per project at a time: two overlapping runs would each write part of their version.
   return withLock(folderLock(cwd), 'generate', async () => {
     if (await recoverInterrupted(cwd)) io.err('Finished the writes of an earlier run that was interrupted.');
-    const generation = await planGeneration(cwd, stacks, { force: options.force });
+    const generation = await planGeneration(cwd, loaded, { force: options.force });
     if (generation.conflicts.length && !options.force) throw conflictError(generation);
     const schema = await schemaFileChange(cwd);
     const changes = [...generation.changes, ...(schema ? [schema] : [])];

@@ -59,9 +59,10 @@ async function write(
   }
 
   const text = withName(await readFile(path.join(PRESETS_DIR, `${backend}.yaml`), 'utf8'), options.name);
-  const { stack, warnings } = await loadStackText(cwd, stackFile, text);
-  for (const warning of warnings) io.err(formatIssue(warning));
-  const generation = await planGeneration(cwd, [stack], { force: options.force });
+  const loaded = await loadStackText(cwd, stackFile, text);
+  const { stack } = loaded;
+  for (const warning of loaded.warnings) io.err(formatIssue(warning));
+  const generation = await planGeneration(cwd, [loaded], { force: options.force });
   if (generation.conflicts.length) {
     throw new OperationError(
       [

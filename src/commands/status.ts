@@ -10,7 +10,7 @@ import {
   type ServiceState,
 } from '../docker/compose.js';
 import type { CommandContext } from '../io.js';
-import { SERVICE_NAMES } from '../model/normalize.js';
+import { projectServices, SERVICE_NAMES } from '../model/normalize.js';
 import { probeCollector } from '../runtime/health.js';
 import { describeState, isUp } from '../runtime/progress.js';
 import { selectStack } from '../runtime/select-stack.js';
@@ -55,7 +55,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
   const project = new ComposeProject(await preflightDocker(), stack, cwd);
   const containers = await project.ps();
   const services: ServiceStatus[] = [];
-  for (const { name: service, image, oneShot } of stack.services) {
+  for (const { name: service, image, oneShot } of projectServices(stack)) {
     const c = containers.find((x) => x.service === service);
     const entry: ServiceStatus = {
       service,

@@ -2,12 +2,14 @@
  * `stackgen up [STACK] [--wait-timeout <s>]`: preflight, `docker compose up -d --wait`, then a summary of
  * where everything is; on failure, which service failed, its state and health and its last log lines.
  */
+import { execa } from 'execa';
 import { preflightDocker, docker as dockerCommand, firstLine } from '../docker/cli.js';
 import { ComposeProject, type ContainerState } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
+import type { LoadedStack } from '../model/load.js';
 import { totalMemoryMiB } from '../model/memory.js';
-import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { projectServices, SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { applyChanges } from '../output/atomic.js';
 import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
@@ -35,11 +37,13 @@ export interface UpResult {
 
 export async function up(options: UpOptions): Promise<UpResult> {
   const { cwd, io } = options;
-  const { stack } = await selectStack(cwd, io, options.stack, 'up');
+  const loaded = await selectStack(cwd, io, options.stack, 'up');
+  const { stack } = loaded;
   const docker = await preflightDocker();
   const project = new ComposeProject(docker, stack, cwd);
   return withLock(stackLock(docker.engineId, stack.name), 'up', async () => {
-    await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets(project, io));
+    await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets(project, loaded, io));
+    await assertIncludesAccepted(project);
     await assertExternalNetworks(stack);
     await assertPortsFree(project);
     warnAboutMemory(stack, docker.memTotal, io);
@@ -55,9 +59,13 @@ export async function up(options: UpOptions): Promise<UpResult> {
 }
 
 /** The files compose reads must be what the stack file says, and its secrets must exist. */
-async function assertGeneratedAndSecrets(project: ComposeProject, io: Io): Promise<void> {
+async function assertGeneratedAndSecrets(
+  project: ComposeProject,
+  loaded: LoadedStack,
+  io: Io,
+): Promise<void> {
   const { stack, root } = project;
-  const generation = await planGeneration(root, [stack], { force: false });
+  const generation = await planGeneration(root, [loaded], { force: false });
   const drift = generation.outcomes[0]!.states.filter((s) => s.status !== 'current');
   if (drift.length) {
     const list = drift.slice(0, 5).map((s) => `${s.path} ${s.status}`);
@@ -68,6 +76,18 @@ async function assertGeneratedAndSecrets(project: ComposeProject, io: Io): Promi
   if (generation.changes.length) {
     await applyChanges(root, generation.changes);
     io.err(`${envFilePath(stack)}: created ${generation.outcomes[0]!.secretsCreated.join(', ')}`);
+  }
+}
+
+/** The user's included compose files, judged by compose itself together with the stack's, before anything runs. */
+async function assertIncludesAccepted(project: ComposeProject): Promise<void> {
+  const includes = project.stack.extensions.includes.map((f) => f.path);
+  if (includes.length === 0) return;
+  const config = await project.run(['config', '--quiet']);
+  if (config.exitCode !== 0) {
+    throw new OperationError(
+      `docker compose refuses the project with your compose files (include: ${includes.join(', ')}): ${firstLine(String(config.stderr ?? ''))}`,
+    );
   }
 }
 
@@ -97,15 +117,26 @@ function warnAboutMemory(stack: Stack, memTotal: number, io: Io): void {
  * longer than any wait timeout, and a registry that cannot be reached deserves its own message.
  */
 async function pullMissingImages(project: ComposeProject, io: Io): Promise<void> {
-  const missing: string[] = [];
-  for (const [service, image] of Object.entries(project.stack.images)) {
-    const found = await dockerCommand(['image', 'inspect', '--format', '{{.Id}}', image]).catch(
-      () => undefined,
-    );
-    if (!found) missing.push(service);
-  }
+  // Images of included services that are built have no image to pull.
+  const images = new Map(
+    projectServices(project.stack)
+      .filter((s) => !s.image.startsWith('('))
+      .map((s) => [s.name, s.image]),
+  );
+  // One inspect for all: it names each image it does not have.
+  const inspect = await execa(
+    'docker',
+    ['image', 'inspect', '--format', '{{.Id}}', ...new Set(images.values())],
+    {
+      reject: false,
+    },
+  );
+  const absent = new Set(
+    [...String(inspect.stderr ?? '').matchAll(/No such image: (\S+)/g)].map((m) => m[1]!),
+  );
+  const missing = [...images].filter(([, image]) => absent.has(image)).map(([service]) => service);
   if (missing.length === 0) return;
-  io.err(`Pulling ${missing.map((s) => project.stack.images[s]).join(', ')} …`);
+  io.err(`Pulling ${[...new Set(missing.map((s) => images.get(s)))].join(', ')} …`);
   const pull = await project.run(['pull', ...missing], { all: true }, ['--progress', 'plain']);
   if (pull.exitCode !== 0) {
     const why = String(pull.all ?? '')
@@ -129,7 +160,7 @@ async function startAndWait(
   started: number,
 ): Promise<ContainerState[]> {
   const { io } = options;
-  const progress = new Progress(io, project.stack.services);
+  const progress = new Progress(io, projectServices(project.stack));
   const child = project.run(
     [
       'up',
@@ -205,7 +236,7 @@ async function fail(
   const { stack } = project;
   const lines = [`${stack.name} did not come up within ${options.waitTimeout}s.`];
   const problems = [
-    ...stack.services
+    ...projectServices(stack)
       .map((s) => ({ ...s, state: states.find((c) => c.service === s.name) }))
       .filter((s) => !isUp(s, s.state))
       .map((s) => ({

@@ -4,36 +4,22 @@
  */
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type YAMLError,
-} from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { StackInvalidError, type Issue } from '../errors.js';
-import type { AppFacts, Stack } from './normalize.js';
+import { normalPath, type AppFacts, type Stack } from './normalize.js';
+import { checkUserFiles } from './user-file-checks.js';
+import { readUserFiles } from './user-files.js';
 import { didYouMean } from './rules.js';
 import type { StackParsed } from './schema.js';
 import { checkTlsFiles } from '../tls/check-files.js';
 import { finishStack, parseStack, type PathIssue } from './validate.js';
+import { locate, type Source } from './locate.js';
 
 export interface LoadedStack {
   stack: Stack;
   warnings: Issue[];
   /** The source position of a field, for problems found later (across stacks, at run time). */
   locate(path: (string | number)[]): Pick<Issue, 'file' | 'line' | 'col' | 'path'>;
-}
-
-/** A stack file's text, parsed and located. */
-interface Source {
-  file: string;
-  doc: Document;
-  lines: LineCounter;
 }
 
 /**
@@ -83,9 +69,13 @@ export async function loadStackText(root: string, file: string, text: string): P
   if (!parsed) throw new StackInvalidError([...yamlIssues, ...issues.map((i) => locate(source, i))]);
 
   const facts = await readAppFacts(root, parsed);
-  const finished = finishStack(parsed, file.split(path.sep).join('/'), facts.facts);
+  const user = await readUserFiles(root, parsed, normalPath);
+  const finished = finishStack(parsed, file.split(path.sep).join('/'), facts.facts, user.files);
   const tls = await checkTlsFiles(root, finished.stack);
-  const all = [...facts.issues, ...finished.issues, ...tls].map((i) => locate(source, i));
+  const all = [
+    ...[...facts.issues, ...user.issues, ...finished.issues, ...tls].map((i) => locate(source, i)),
+    ...checkUserFiles(finished.stack),
+  ];
   const warnings = [...yamlIssues, ...all.filter((i) => i.severity === 'warning')];
   if (all.some((i) => i.severity === 'error'))
     throw new StackInvalidError([...warnings, ...all.filter((i) => i.severity === 'error')]);
@@ -254,63 +244,6 @@ async function readAppFacts(
     facts.set(index, { ownNetworks: own });
   }
   return { facts, issues };
-}
-
-/** Attaches the source position of the field an issue is about. */
-function locate(source: Source, issue: PathIssue): Issue {
-  const node = nearestNode(source.doc, issue.path, issue.at === 'key');
-  const pos = node?.range ? source.lines.linePos(node.range[0]) : undefined;
-  return {
-    file: source.file,
-    line: pos?.line,
-    col: pos?.col,
-    path: formatPath(issue.path),
-    message: issue.message,
-    severity: issue.severity,
-  };
-}
-
-/** The node at `path`, or its nearest existing ancestor (a missing field points at its parent). */
-function nearestNode(
-  doc: Document,
-  fieldPath: readonly (string | number)[],
-  wantKey: boolean,
-): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const [i, segment] of fieldPath.entries()) {
-    const last = i === fieldPath.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
-      );
-      if (!pair) return node;
-      if (last && wantKey) return pair.key as Node;
-      // A key with no value ("apps:") has a null value node; point at the key then.
-      node = pair.value ?? pair.key;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment];
-      if (!item) return node;
-      node = item;
-    } else {
-      return node as Node | undefined;
-    }
-  }
-  return node as Node | undefined;
-}
-
-/** `apps[0].networks[1]`; a key that is not a plain word is quoted: `resourceAttributes["service.name"]`. */
-export function formatPath(fieldPath: readonly (string | number)[]): string {
-  return fieldPath
-    .map((p, i) =>
-      typeof p === 'number'
-        ? `[${p}]`
-        : !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p)
-          ? `[${JSON.stringify(p)}]`
-          : i === 0
-            ? p
-            : `.${p}`,
-    )
-    .join('');
 }
 
 function yamlMessage(message: string): string {

@@ -16,6 +16,8 @@ import {
   type StackParsed,
 } from './schema.js';
 import { rolesFor, servicesFor, type Role } from './services.js';
+import { includedServices } from './user-file-checks.js';
+import { NO_USER_FILES, type UserFiles } from './user-files.js';
 
 export { SERVICE_NAMES, type Role } from './services.js';
 
@@ -53,6 +55,8 @@ export interface StackService {
   name: string;
   image: string;
   oneShot: boolean;
+  /** For a service of the user's own compose file (`include`): that file. */
+  includedFrom?: string;
 }
 
 export interface Stack {
@@ -82,12 +86,19 @@ export interface Stack {
   };
   /** Image reference per compose service name. */
   images: Record<string, string>;
+  /** What the user adds: their own dashboards, rule files and compose files (read at load), and patches. */
+  extensions: UserFiles & {
+    patches: StackParsed['patches'];
+    /** The services of the included compose files, which run in the stack's project. */
+    services: StackService[];
+  };
 }
 
 export function normalizeStack(
   parsed: StackParsed,
   sourceFile: string,
   appFacts: ReadonlyMap<number, AppFacts> = new Map(),
+  userFiles: UserFiles = NO_USER_FILES,
 ): Stack {
   // SigNoz has its own UI: Prometheus and Grafana are there only when asked for.
   const bundled = parsed.backend !== 'signoz';
@@ -165,10 +176,27 @@ export function normalizeStack(
       },
     },
     images,
+    extensions: {
+      ...userFiles,
+      patches: parsed.patches,
+      services: userFiles.includes.flatMap((file) =>
+        includedServices(file).map((s) => ({
+          name: s.name,
+          image: s.image ?? `(built, ${file.path})`,
+          oneShot: false,
+          includedFrom: file.path,
+        })),
+      ),
+    },
   };
 }
 
 const SIGNAL_ORDER: Signal[] = ['traces', 'metrics', 'logs'];
+
+/** Every service compose runs for the stack: its own, then those of the included compose files. */
+export function projectServices(stack: Stack): StackService[] {
+  return [...stack.services, ...stack.extensions.services];
+}
 
 /**
  * One spelling per path: `deploy/./obs`, `deploy//obs/` and `deploy/obs/.` are `deploy/obs`, so that

@@ -354,6 +354,16 @@ const scrapeJobsResolve: Rule = ({ stack, parsed, error }) => {
   });
 };
 
+/** User files only mean something where their reader runs. */
+const extensionsHaveAReader: Rule = ({ stack, parsed, error }) => {
+  if (parsed.grafana.extraDashboards.length && !stack.grafana.enabled) {
+    error(['grafana', 'extraDashboards'], 'needs grafana.enabled: Grafana shows these dashboards');
+  }
+  if (parsed.prometheus.ruleFiles.length && !stack.prometheus.enabled) {
+    error(['prometheus', 'ruleFiles'], 'needs prometheus.enabled: Prometheus evaluates these rules');
+  }
+};
+
 const imageOverridesResolve: Rule = ({ stack, parsed, error }) => {
   const services = Object.keys(stack.images);
   for (const service of Object.keys(parsed.images.overrides)) {
@@ -391,6 +401,7 @@ const RULES: Rule[] = [
   serviceNameSetOnce,
   scrapeJobsResolve,
   imageOverridesResolve,
+  extensionsHaveAReader,
 ];
 
 export function checkRules(stack: Stack, parsed: StackParsed): RuleIssue[] {

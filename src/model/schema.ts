@@ -353,6 +353,12 @@ export const PrometheusSchema = z
       .array(ScrapeJobSchema)
       .default([])
       .describe("Extra scrape jobs, e.g. your apps' own /metrics."),
+    ruleFiles: z
+      .array(relativePath)
+      .default([])
+      .describe(
+        'Your own Prometheus rule files (recording and alerting rules), or folders of them (their *.yml and *.yaml files), relative to the project root. stackgen mounts and checks them but never writes them; Prometheus loads them beside the stack-health alerts.',
+      ),
   })
   .prefault({})
   .describe("Prometheus (v3): span metrics, the collector's own metrics, your scrape jobs.");
@@ -369,6 +375,29 @@ export const GrafanaSchema = z
       .optional()
       .describe(
         'Built-in dashboards: `red` (rate, errors, duration per service), `collector` (pipeline health). Default: both; with SigNoz, collector only.',
+      ),
+    extraDashboards: z
+      .array(
+        z.union(
+          [
+            relativePath,
+            z.strictObject({
+              path: relativePath.describe('A dashboard JSON file, or a folder of them (its *.json files).'),
+              folder: z
+                .string()
+                .min(1)
+                .max(100)
+                .regex(/^[^/\\]+$/, { message: 'expected a folder name without "/"' })
+                .optional()
+                .describe('Grafana folder to show them in. Default: the stack name.'),
+            }),
+          ],
+          { error: 'expected a path, or { path, folder }' },
+        ),
+      )
+      .default([])
+      .describe(
+        'Your own dashboards: JSON files (as Grafana exports them) or folders of them, relative to the project root. stackgen mounts and checks them (JSON, uid, datasources) but never writes them; Grafana shows them in their own folder and reloads them as they change.',
       ),
     adminUser: z
       .string()
@@ -464,6 +493,51 @@ const ExposurePortsSchema = z
     'Host port per component. Defaults: the upstream ports (4317, 4318, 13133, 16686, 3200, 9090, 3000).',
   );
 
+/** A JSON pointer (RFC 6901): `/services/grafana/environment`, `""` for the whole document. */
+const jsonPointer = z
+  .string()
+  .regex(/^(\/([^~]|~[01])*)*$/, { message: 'expected a JSON pointer such as /services/grafana/environment' })
+  .max(1000);
+
+const jsonPatchOperation = z.discriminatedUnion(
+  'op',
+  [
+    z.strictObject({ op: z.literal('add'), path: jsonPointer, value: z.unknown() }),
+    z.strictObject({ op: z.literal('remove'), path: jsonPointer }),
+    z.strictObject({ op: z.literal('replace'), path: jsonPointer, value: z.unknown() }),
+    z.strictObject({ op: z.literal('move'), from: jsonPointer, path: jsonPointer }),
+    z.strictObject({ op: z.literal('copy'), from: jsonPointer, path: jsonPointer }),
+    z.strictObject({ op: z.literal('test'), path: jsonPointer, value: z.unknown() }),
+  ],
+  { error: 'expected an operation: add, remove, replace, move, copy or test' },
+);
+
+export const PatchSchema = z
+  .strictObject({
+    file: z
+      .string()
+      .regex(/^[A-Za-z0-9._-][A-Za-z0-9._/-]*$/, {
+        message: 'expected a generated file, such as compose.yaml',
+      })
+      .describe(
+        'The generated file, relative to the output folder (compose.yaml, collector/config.yaml, …).',
+      ),
+    merge: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'A JSON merge patch (RFC 7386): mappings merge key by key, anything else replaces; null removes a key.',
+      ),
+    jsonPatch: z
+      .array(jsonPatchOperation)
+      .min(1)
+      .optional()
+      .describe('JSON Patch operations (RFC 6902): add, remove, replace, move, copy, test.'),
+  })
+  .refine((p) => (p.merge === undefined) !== (p.jsonPatch === undefined), {
+    error: 'needs either merge or jsonPatch (one of them)',
+  });
+
 export const ContainerLogsSchema = z
   .strictObject({
     rotate: z
@@ -512,6 +586,18 @@ export const StackSchema = z.strictObject({
     .describe('What the host sees: the address and ports the stack publishes.'),
   tls: TlsSchema.optional(),
   containerLogs: ContainerLogsSchema,
+  include: z
+    .array(relativePath)
+    .default([])
+    .describe(
+      "Your own compose files, relative to the project root, joined to the stack's compose project (compose's include): their services run on the stack's networks, start with `stackgen up`, stop with `stackgen down`, show in `stackgen status`. Paths in them are relative to their own folder.",
+    ),
+  patches: z
+    .array(PatchSchema)
+    .default([])
+    .describe(
+      'Edits to generated YAML and JSON files, for what the stack file cannot say: each names the file and a merge or JSON Patch operations, applied on every generate and checked like the rest.',
+    ),
   images: z
     .strictObject({
       registry: z

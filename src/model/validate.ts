@@ -7,6 +7,7 @@ import { knownKeys } from './json-schema.js';
 import { normalizeStack, type AppFacts, type Stack } from './normalize.js';
 import { checkRules, didYouMean, type FieldPath, type RuleIssue } from './rules.js';
 import { StackSchema, type StackParsed } from './schema.js';
+import type { UserFiles } from './user-files.js';
 
 /** A problem at a field. `at: 'key'` points at the key itself (unknown keys), else at its value. */
 export interface PathIssue extends RuleIssue {
@@ -27,8 +28,9 @@ export function finishStack(
   parsed: StackParsed,
   sourceFile: string,
   appFacts?: ReadonlyMap<number, AppFacts>,
+  userFiles?: UserFiles,
 ): { stack: Stack; issues: PathIssue[] } {
-  const stack = normalizeStack(parsed, sourceFile, appFacts);
+  const stack = normalizeStack(parsed, sourceFile, appFacts, userFiles);
   return { stack, issues: checkRules(stack, parsed) };
 }
 

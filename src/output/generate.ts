@@ -4,9 +4,9 @@
  * Writing is left to the caller (`applyChanges`), so init and generate commit everything at once.
  */
 import path from 'node:path';
-import { checkPlan } from '../check/check-plan.js';
+import { renderChecked } from '../check/check-plan.js';
+import type { LoadedStack } from '../model/load.js';
 import type { Stack } from '../model/normalize.js';
-import { renderStack } from '../render/plan.js';
 import type { FileChange } from './atomic.js';
 import { CONFLICTS, compareWithDisk, type FileState } from './drift.js';
 import { FolderGuard } from './paths.js';
@@ -33,7 +33,7 @@ export interface GenerationPlan {
 
 export async function planGeneration(
   root: string,
-  stacks: Stack[],
+  stacks: Pick<LoadedStack, 'stack' | 'locate'>[],
   options: { force: boolean },
 ): Promise<GenerationPlan> {
   const outcomes: StackOutcome[] = [];
@@ -41,9 +41,9 @@ export async function planGeneration(
   const conflicts: GenerationPlan['conflicts'] = [];
   const ignore: string[] = [];
   const guard = new FolderGuard(root);
-  for (const stack of stacks) {
-    const plan = renderStack(stack);
-    checkPlan(plan);
+  for (const loaded of stacks) {
+    const { stack } = loaded;
+    const plan = renderChecked(loaded);
     const states = await compareWithDisk(root, plan, guard);
     const outDir = path.resolve(root, stack.output);
     for (const state of states) {

@@ -6,6 +6,8 @@ import { sha256, withHeader, type FileFormat } from './marker.js';
 import { renderTemplate } from './templates.js';
 import { tlsInputs } from '../model/tls.js';
 import { buildView, type View } from './view.js';
+import { patchBody, unknownPatchTargets } from './patches.js';
+import path from 'node:path';
 
 export interface Secret {
   name: string;
@@ -115,18 +117,33 @@ function fileSpecs(view: View): FileSpec[] {
 /** Files that describe the others, rendered after them. */
 const RENDERED_LAST = ['compose.yaml', 'README.md'];
 
+/**
+ * Throws PatchError when a patch of the stack file does not apply (a file the stack does not generate, a
+ * path that does not exist, a failed test).
+ */
 export function renderStack(stack: Stack): RenderPlan {
   const view = buildView(stack);
+  const specs = fileSpecs(view);
+  const [unknown] = unknownPatchTargets(
+    stack,
+    specs.map((s) => s.path),
+  );
+  if (unknown) throw unknown;
   const render = (spec: FileSpec): RenderedFile => {
-    const body = tidy(renderTemplate(spec.template, spec.view ?? view), spec.format);
+    const body = patchBody(stack, spec, tidy(renderTemplate(spec.template, spec.view ?? view), spec.format));
     return { path: spec.path, format: spec.format, content: withHeader(spec.format, stack.sourceFile, body) };
   };
-  const specs = fileSpecs(view);
   const files = specs.filter((s) => !RENDERED_LAST.includes(s.path)).map(render);
-  view.configHashes = configHashes(files);
+  view.configHashes = configHashes(files, stack);
   files.push(...specs.filter((s) => RENDERED_LAST.includes(s.path)).map(render));
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { stack, files, secrets: view.secrets, inputs: tlsInputs(stack) };
+  return { stack, files, secrets: view.secrets, inputs: [...tlsInputs(stack), ...userInputs(stack)] };
+}
+
+/** The user's own files and folders compose mounts, relative to the output folder. */
+export function userInputs(stack: Stack): string[] {
+  const { dashboards, ruleFiles } = stack.extensions;
+  return [...dashboards, ...ruleFiles].map((source) => path.posix.relative(stack.output, source.path));
 }
 
 /**
@@ -135,10 +152,14 @@ export function renderStack(stack: Stack): RenderPlan {
  * changed mounted file would otherwise go unnoticed (a replaced file is not even seen by a running
  * container's bind mount).
  */
-function configHashes(files: RenderedFile[]): Record<string, string> {
+function configHashes(files: RenderedFile[], stack: Stack): Record<string, string> {
   const hashes: Record<string, string> = {};
+  // Prometheus reads rule files at start only; Grafana reloads dashboards by itself.
+  const userFiles: Record<string, { path: string; content: string }[]> = {
+    prometheus: stack.extensions.ruleFiles.flatMap((s) => s.files),
+  };
   for (const folder of new Set(files.map((f) => f.path.split('/')[0]!).filter((p) => !p.includes('.')))) {
-    const mine = files.filter((f) => f.path.startsWith(`${folder}/`));
+    const mine = [...files.filter((f) => f.path.startsWith(`${folder}/`)), ...(userFiles[folder] ?? [])];
     hashes[folder] = sha256(mine.map((f) => `${f.path}\0${f.content}`).join('\0')).slice(0, 16);
   }
   return hashes;

@@ -159,7 +159,22 @@ export function buildReadme(view: BaseView) {
     caFile: tls ? path.posix.join(stack.output, tls.ca) : '',
     generatedCertificates: Boolean(tls?.caKey),
     tlsDir: `${stack.output}/${GENERATED_TLS_DIR}/`,
+    yours: yoursOf(stack),
   };
+}
+
+/** The user's own files and patches the stack wires in, for the README's list. */
+function yoursOf(stack: Stack): { what: string; from: string }[] {
+  const { dashboards, ruleFiles, services, patches } = stack.extensions;
+  return [
+    ...dashboards.map((d) => ({ what: `Grafana dashboards, in the folder "${d.folder}"`, from: d.path })),
+    ...ruleFiles.map((r) => ({ what: 'Prometheus rules', from: r.path })),
+    ...services.map((s) => ({ what: `The service ${s.name} (${s.image})`, from: s.includedFrom! })),
+    ...[...new Set(patches.map((p) => p.file))].map((file) => ({
+      what: `Patches on ${file}`,
+      from: stack.sourceFile,
+    })),
+  ];
 }
 
 /** The command that starts an app's own compose project with its override file. */

@@ -3,6 +3,7 @@
  * which ports, which volumes) are made in code, a module per component under views/; templates only
  * lay them out.
  */
+import path from 'node:path';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import type { Stack } from '../model/normalize.js';
 import { buildReadme } from './readme.js';
@@ -17,7 +18,7 @@ import { signozView } from './views/signoz.js';
 import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from './secret-names.js';
 
 export type { PortView };
-export { DATASOURCE_UIDS } from './views/grafana.js';
+export { DATASOURCE_UIDS } from '../model/grafana.js';
 
 function buildBaseView(stack: Stack) {
   const has = featuresOf(stack);
@@ -50,6 +51,8 @@ function buildBaseView(stack: Stack) {
     logging: stack.containerLogs.rotate
       ? { maxSize: `${stack.containerLogs.maxSizeMiB}m`, maxFiles: String(stack.containerLogs.maxFiles) }
       : undefined,
+    /** The user's compose files joined to the project (compose's include), relative to the output folder. */
+    includes: stack.extensions.includes.map((f) => path.posix.relative(stack.output, f.path)),
     /** Hash of each component folder's generated files, filled in by renderStack before compose.yaml. */
     configHashes: {} as Record<string, string>,
   };

@@ -11,7 +11,7 @@ import type { Probe } from '../runtime/health.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
-import { DATASOURCE_UIDS } from '../render/views/grafana.js';
+import { DATASOURCE_UIDS } from '../model/grafana.js';
 import { LookupRefused, traceLookup } from './backends.js';
 import { describeNetworkError, request } from './http.js';
 import { sendSyntheticSpan, SpansRejected } from './otlp.js';

@@ -34,6 +34,7 @@ export const STANDINS = {
   signozCollector: 'stackgen-standin/signoz-otel-collector:test',
   signoz: 'stackgen-standin/signoz:test',
   unhealthy: 'stackgen-standin/unhealthy:test',
+  pushgateway: 'stackgen-standin/pushgateway:test',
   app: 'stackgen-standin/app:test',
 } as const;
 
@@ -128,6 +129,11 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
     files: { '/www/signoz/api/v1/health': '{"status":"ok"}' },
   },
   unhealthy: { entrypoint: ['/standin/unhealthy.sh'], user: '10001:10001' },
+  pushgateway: {
+    entrypoint: ['/standin/pushgateway.sh'],
+    user: '65534:65534',
+    files: { '/www/push/metrics': METRICS },
+  },
   app: { entrypoint: ['/standin/app.sh'], user: '0:0' },
 };
 

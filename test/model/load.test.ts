@@ -29,7 +29,7 @@ describe('loading a stack file', () => {
 
   it('lists the allowed keys when no known key is close', async () => {
     expect(await problems(stackYaml('grafana:\n  zzzzzz: 1\n'))).toEqual([
-      'stacks/demo.yaml:4:3 grafana.zzzzzz: unknown key "zzzzzz" (allowed: enabled, memoryLimitMiB, dashboards, adminUser)',
+      'stacks/demo.yaml:4:3 grafana.zzzzzz: unknown key "zzzzzz" (allowed: enabled, memoryLimitMiB, dashboards, extraDashboards, adminUser)',
     ]);
   });
 

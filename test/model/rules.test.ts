@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateStack } from '../../src/model/validate.js';
-import { formatPath } from '../../src/model/load.js';
+import { formatPath } from '../../src/model/locate.js';
 
 /** `path: message` of every error (or warning) a raw stack gives. */
 function errors(raw: Record<string, unknown>): string[] {

@@ -6,19 +6,18 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPlan } from '../../src/check/check-plan.js';
+import { renderChecked } from '../../src/check/check-plan.js';
 import { loadStack } from '../../src/model/load.js';
 import { MANIFEST_PATH, manifestFor } from '../../src/output/drift.js';
-import { renderStack } from '../../src/render/plan.js';
 import { GOLDEN, GOLDEN_STACKS, ROOT } from '../helpers/golden.js';
 
 const UPDATING = process.env.npm_lifecycle_event === 'test:update';
 
 describe.each(GOLDEN_STACKS)('golden output of %s', (name, file) => {
   it('renders exactly the reviewed files', async () => {
-    const { stack, warnings } = await loadStack(ROOT, file);
-    const plan = renderStack(stack);
-    checkPlan(plan);
+    const loaded = await loadStack(ROOT, file);
+    const { warnings } = loaded;
+    const plan = renderChecked(loaded);
     const files = [...plan.files, { path: MANIFEST_PATH, content: manifestFor(plan) }];
     for (const f of files) {
       const golden = path.join(GOLDEN, name, f.path);

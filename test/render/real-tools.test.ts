@@ -5,7 +5,7 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -15,6 +15,19 @@ import { checkPlan } from '../../src/check/check-plan.js';
 import { envKeys } from '../../src/output/secrets.js';
 import { testdir } from '../helpers/testdir.js';
 import { GOLDEN, GOLDEN_STACKS, ROOT } from '../helpers/golden.js';
+
+/**
+ * The golden folder where a project would have it, two folders below the root (like deploy/<name>), so the
+ * paths it holds to the user's own files (`../../test/fixtures/…`) resolve: returns its compose file.
+ */
+async function asDeployed(name: string): Promise<string> {
+  const project = await testdir();
+  await mkdir(path.join(project, 'deploy'));
+  await symlink(path.join(GOLDEN, name), path.join(project, 'deploy', name));
+  await mkdir(path.join(project, 'test'));
+  await symlink(path.join(ROOT, 'test/fixtures'), path.join(project, 'test/fixtures'));
+  return path.join(project, 'deploy', name, 'compose.yaml');
+}
 
 /** An env file giving every secret of .env.example a value, as `stackgen generate` would. */
 async function envFileFor(dir: string): Promise<string> {
@@ -27,19 +40,28 @@ async function envFileFor(dir: string): Promise<string> {
 /**
  * prometheus.yml as the promtool on the test machines (Debian's 2.42) can read it: without
  * storage.tsdb.retention, which Prometheus reads from 3.8 (2.42 refuses the unknown key; its shape is
- * checked in fidelity.test.ts), and with the rule files where they are in the golden folder rather than in
- * the container.
+ * checked in fidelity.test.ts), and with each rule file path where compose mounts it from, so promtool
+ * checks the stack's rules and the user's.
  */
-async function promtoolReadable(dir: string): Promise<string> {
-  const config = parse(await readFile(path.join(dir, 'prometheus/prometheus.yml'), 'utf8')) as {
+async function promtoolReadable(name: string): Promise<string> {
+  const composeFile = await asDeployed(name);
+  const deployed = path.dirname(composeFile);
+  const config = parse(await readFile(path.join(deployed, 'prometheus/prometheus.yml'), 'utf8')) as {
     storage?: { tsdb?: { retention?: unknown } };
     rule_files?: string[];
   };
   expect(config.storage?.tsdb?.retention).toBeDefined();
   delete config.storage!.tsdb!.retention;
-  config.rule_files = config.rule_files?.map((f) =>
-    f.replace('/etc/prometheus/rules', path.join(dir, 'prometheus/rules')),
-  );
+  const compose = parse(await readFile(composeFile, 'utf8')) as {
+    services: { prometheus: { volumes: string[] } };
+  };
+  const mounts = compose.services.prometheus.volumes
+    .map((v) => v.split(':'))
+    .filter(([, target]) => target!.startsWith('/etc/prometheus/rules'));
+  config.rule_files = config.rule_files?.map((file) => {
+    const [source, target] = mounts.find(([, t]) => file === t || file.startsWith(`${t}/`))!;
+    return path.resolve(deployed, source!) + file.slice(target!.length);
+  });
   const file = path.join(await testdir(), 'prometheus.yml');
   await writeFile(file, stringify(config));
   return file;
@@ -50,22 +72,14 @@ describe.each(GOLDEN_STACKS)('golden %s with the real tools', (name) => {
 
   it('passes docker compose config -q', async () => {
     const envFile = await envFileFor(dir);
-    await execa('docker', [
-      'compose',
-      '--env-file',
-      envFile,
-      '-f',
-      path.join(dir, 'compose.yaml'),
-      'config',
-      '-q',
-    ]);
+    await execa('docker', ['compose', '--env-file', envFile, '-f', await asDeployed(name), 'config', '-q']);
   });
 
   // A stack without Prometheus (the SigNoz preset) has no config to check.
   it.skipIf(!existsSync(path.join(dir, 'prometheus/prometheus.yml')))(
     'passes promtool check config, with its rule files',
     async () => {
-      const config = await promtoolReadable(dir);
+      const config = await promtoolReadable(name);
       const { stdout } = await execa('promtool', ['check', 'config', config]);
       expect(stdout).toContain('SUCCESS');
       expect(stdout).toMatch(/SUCCESS: [1-9]\d* rules found/);

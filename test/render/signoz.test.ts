@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatPath } from '../../src/model/load.js';
+import { formatPath } from '../../src/model/locate.js';
 import { validateStack } from '../../src/model/validate.js';
 import { renderStack, type RenderPlan } from '../../src/render/plan.js';
 

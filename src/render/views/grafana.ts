@@ -1,18 +1,20 @@
 /** Grafana: provisioned datasources with fixed uids and the links between them, and the dashboards. */
 import { INTERNAL_PORTS } from '../../model/ports.js';
+import path from 'node:path';
+import { DATASOURCE_UIDS, dashboardUid } from '../../model/grafana.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import type { Dashboard } from '../../model/schema.js';
 import { collectorDashboardPanels, DASHBOARD_SCHEMA_VERSION, redDashboardPanels } from '../dashboards.js';
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
 import { tlsPaths } from '../../model/tls.js';
-import { sha256 } from '../marker.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
-/** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
-export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', tempo: 'tempo' } as const;
-
 /** Where Grafana finds the stack's CA inside its container. */
 const CA_FILE = '/etc/grafana/tls/ca.crt';
+
+/** Where the user's own dashboards are mounted, a numbered folder per entry of grafana.extraDashboards. */
+const EXTRA_DASHBOARDS_DIR = '/etc/grafana/dashboards-extra';
 
 export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
   const source = spanMetricsSource(stack);
@@ -42,6 +44,16 @@ export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
       text: `Open trace in ${has.tempo ? 'Tempo' : 'Jaeger'}`,
     })),
     folder: `${stack.name} (stackgen)`,
+    extraDashboards: stack.extensions.dashboards.map((source, i) => {
+      const dir = `${EXTRA_DASHBOARDS_DIR}/${i + 1}`;
+      const target = source.kind === 'file' ? `${dir}/${path.posix.basename(source.path)}` : dir;
+      return {
+        provider: `${stack.name}-extra-${i + 1}`,
+        folder: source.folder,
+        dir,
+        mount: readOnlyMount(path.posix.relative(stack.output, source.path), target),
+      };
+    }),
     tracesToMetrics:
       source && has.tracesToMetrics
         ? tracesToMetrics(source, has.jaeger ? JAEGER_SERVICE_TAG : 'service.name')
@@ -81,19 +93,9 @@ function tracesToMetrics(source: SpanMetricsSource, tagKey: string) {
   };
 }
 
-/**
- * Unique per stack and dashboard, so two stacks can share one Grafana; at most 40 characters, as Grafana
- * requires. A name too long for that keeps its start and a hash of the whole, and the dashboard's id.
- */
-export function dashboardUid(stackName: string, id: string): string {
-  const uid = `${stackName}-${id}`;
-  if (uid.length <= 40) return uid;
-  return `${stackName.slice(0, 40 - id.length - 8)}-${sha256(stackName).slice(0, 6)}-${id}`;
-}
-
 function dashboard(
   stack: Stack,
-  id: string,
+  id: Dashboard,
   title: string,
   source: SpanMetricsSource | undefined,
   panels: unknown[],

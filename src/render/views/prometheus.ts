@@ -1,4 +1,5 @@
 /** Prometheus: flags, scrape jobs, and what it must accept (remote write from Tempo's generator). */
+import path from 'node:path';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { builtInScrapeJobs } from '../../model/scrape-jobs.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
@@ -11,6 +12,7 @@ const CA_FILE = '/etc/prometheus/tls/ca.crt';
 
 /** Where the rule files are inside the container; prometheus.yml loads every *.yml there. */
 export const RULES_DIR = '/etc/prometheus/rules';
+const USER_RULES_DIR = '/etc/prometheus/rules.d';
 
 export function prometheusView(stack: Stack, has: Features) {
   const tls = tlsPaths(stack);
@@ -22,6 +24,21 @@ export function prometheusView(stack: Stack, has: Features) {
     retention: stack.prometheus.retention,
     rulesGlob: `${RULES_DIR}/*.yml`,
     rulesMount: readOnlyMount('prometheus/rules', RULES_DIR),
+    // The user's own rule files, a numbered folder per entry of prometheus.ruleFiles.
+    userRules: stack.prometheus.enabled
+      ? stack.extensions.ruleFiles.map((source, i) => {
+          const dir = `${USER_RULES_DIR}/${i + 1}`;
+          const file = `${dir}/${path.posix.basename(source.path)}`;
+          return {
+            source: source.path,
+            mount: readOnlyMount(
+              path.posix.relative(stack.output, source.path),
+              source.kind === 'file' ? file : dir,
+            ),
+            globs: source.kind === 'file' ? [file] : [`${dir}/*.yml`, `${dir}/*.yaml`],
+          };
+        })
+      : [],
     ruleGroup: `${stack.name}-stack-health`,
     alerts: alertRules(stack),
     // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.

@@ -1,0 +1,40 @@
+/**
+ * What Grafana knows the stack by: the datasources it provisions (fixed uids, which dashboards and links
+ * name, so they survive regeneration) and the uids of the built-in dashboards. User dashboards are checked
+ * against these.
+ */
+import { createHash } from 'node:crypto';
+import type { Dashboard } from './schema.js';
+import type { Stack } from './normalize.js';
+
+/** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', tempo: 'tempo' } as const;
+
+export interface StackDatasource {
+  uid: string;
+  name: string;
+  type: string;
+}
+
+/** The datasources Grafana gets, in provisioning order. */
+export function stackDatasources(stack: Stack): StackDatasource[] {
+  const runs = (role: Stack['components'][number]) => stack.components.includes(role);
+  return [
+    ...(runs('prometheus')
+      ? [{ uid: DATASOURCE_UIDS.prometheus, name: 'Prometheus', type: 'prometheus' }]
+      : []),
+    ...(runs('jaeger') ? [{ uid: DATASOURCE_UIDS.jaeger, name: 'Jaeger', type: 'jaeger' }] : []),
+    ...(runs('tempo') ? [{ uid: DATASOURCE_UIDS.tempo, name: 'Tempo', type: 'tempo' }] : []),
+  ];
+}
+
+/**
+ * Unique per stack and dashboard, so two stacks can share one Grafana; at most 40 characters, as Grafana
+ * requires. A name too long for that keeps its start and a hash of the whole, and the dashboard's id.
+ */
+export function dashboardUid(stackName: string, id: Dashboard): string {
+  const uid = `${stackName}-${id}`;
+  if (uid.length <= 40) return uid;
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 6);
+  return `${stackName.slice(0, 40 - id.length - 8)}-${hash}-${id}`;
+}
