@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import type { Io } from './io.js';
 import { BACKENDS } from './model/schema.js';
+import { findProjectRoot } from './project-root.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(io: Io): Command {
@@ -17,7 +18,10 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
 
-  const context = () => ({ cwd: path.resolve(program.opts<{ cwd?: string }>().cwd ?? process.cwd()), io });
+  const context = () => {
+    const invokedIn = path.resolve(program.opts<{ cwd?: string }>().cwd ?? process.cwd());
+    return { cwd: findProjectRoot(invokedIn), invokedIn, io };
+  };
 
   program
     .command('init')
@@ -156,15 +160,19 @@ export function buildProgram(io: Io): Command {
       'check the running stack hop by hop with a synthetic span: collector, backend, metrics, Grafana',
     )
     .argument('[stack]', 'stack name or file (default: the only stack in stacks/)')
+    .option(
+      '--app <name>',
+      'check an app of the stack file instead: its container, networks, OTEL_* variables and spans',
+    )
     .option('--json', 'print one JSON object (shape documented in the README)')
     .addOption(
       new Option('--timeout <seconds>', 'how long the backend and Prometheus get to show the span')
         .default(60)
         .argParser(positiveInteger('--timeout')),
     )
-    .action(async (stack: string | undefined, opts: { json?: boolean; timeout: number }) => {
+    .action(async (stack: string | undefined, opts: { app?: string; json?: boolean; timeout: number }) => {
       const { verify } = await import('./commands/verify.js');
-      await verify({ ...context(), stack, json: Boolean(opts.json), timeout: opts.timeout });
+      await verify({ ...context(), stack, app: opts.app, json: Boolean(opts.json), timeout: opts.timeout });
     });
 
   program

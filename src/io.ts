@@ -35,8 +35,11 @@ async function ask(question: string): Promise<string> {
 
 /** Options every command takes: the project root and where to print. */
 export interface CommandContext {
+  /** The project root (the nearest folder up holding stacks/, see findProjectRoot). */
   cwd: string;
   io: Io;
+  /** Where the command was run, when below the root: stack files named on the command line are relative to it. */
+  invokedIn?: string;
 }
 
 /**

@@ -7,16 +7,21 @@ import path from 'node:path';
 import { StackInvalidError, UsageError, type Issue } from './errors.js';
 import { printable } from './io.js';
 import { loadStack, type LoadedStack } from './model/load.js';
+import { ALL_INTERFACES } from './model/rules.js';
 
-export const STACKS_DIR = 'stacks';
+export { STACKS_DIR } from './project-root.js';
+import { STACKS_DIR } from './project-root.js';
 
-/** Stack files named on the command line, or every `stacks/*.yaml`; paths relative to the root. */
-export async function findStackFiles(root: string, named: string[]): Promise<string[]> {
+/**
+ * Stack files named on the command line (relative to `base`, where the command was run), or every
+ * `stacks/*.yaml`; paths relative to the root.
+ */
+export async function findStackFiles(root: string, named: string[], base = root): Promise<string[]> {
   if (named.length) {
     return Promise.all(
       named.map(async (file) => {
-        const relative = path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
-        const info = await stat(path.resolve(root, file)).catch(() => undefined);
+        const relative = path.relative(root, path.resolve(base, file)).split(path.sep).join('/');
+        const info = await stat(path.resolve(base, file)).catch(() => undefined);
         if (!info?.isFile()) throw new UsageError(`${printable(file)}: no such stack file`);
         if (relative.startsWith('../'))
           throw new UsageError(
@@ -64,6 +69,9 @@ export async function loadStacks(root: string, files: string[]): Promise<LoadedS
   }
   issues.push(...crossStackIssues(loaded));
   if (issues.some((i) => i.severity === 'error')) throw new StackInvalidError(issues);
+  // Warnings across stacks are shown with the stack they are about.
+  for (const warning of issues)
+    loaded.find((l) => l.stack.sourceFile === warning.file)?.warnings.push(warning);
   return loaded;
 }
 
@@ -91,6 +99,30 @@ function crossStackIssues(loaded: LoadedStack[]): Issue[] {
       if (other && other !== stack.sourceFile) {
         issues.push({ ...locate(at), message: `${what} is also used by ${other}`, severity: 'error' });
       } else seen.set(key, stack.sourceFile);
+    }
+  }
+  // Two stacks publishing one host port: the second `up` would fail on it.
+  const published = new Map<number, { address: string; file: string; field: string }[]>();
+  for (const { stack, locate } of loaded) {
+    for (const [component, ports] of Object.entries(stack.exposure.ports)) {
+      if (!stack.components.includes(component as (typeof stack.components)[number])) continue;
+      for (const [name, port] of Object.entries(ports)) {
+        if (port === false) continue;
+        const field = `exposure.ports.${component}.${name}`;
+        const address = stack.exposure.bindAddress;
+        const clash = (published.get(port) ?? []).find(
+          (p) =>
+            p.address === address || ALL_INTERFACES.includes(p.address) || ALL_INTERFACES.includes(address),
+        );
+        if (clash && clash.file !== stack.sourceFile) {
+          issues.push({
+            ...locate(['exposure', 'ports', component, name]),
+            message: `host port ${port} (${field}) is also published by ${clash.file} (${clash.field}), so the two stacks cannot run at the same time; give one of them another port under exposure.ports if they should`,
+            severity: 'warning',
+          });
+        }
+        published.set(port, [...(published.get(port) ?? []), { address, file: stack.sourceFile, field }]);
+      }
     }
   }
   // One output folder inside another: each stack would delete the other's files as orphans.

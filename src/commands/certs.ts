@@ -21,7 +21,7 @@ export interface CertsOptions extends CommandContext {
 
 export async function certs(options: CertsOptions): Promise<void> {
   const { cwd, io } = options;
-  const { stack } = await selectStack(cwd, io, options.stack, 'certs');
+  const { stack } = await selectStack(cwd, io, options.stack, 'certs', options.invokedIn);
   const paths = tlsPaths(stack);
   if (!paths) throw new UsageError(`TLS is off in ${stack.sourceFile}: set tls.enabled: true first`);
   if (!paths.caKey) {

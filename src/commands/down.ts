@@ -18,7 +18,7 @@ export interface DownOptions extends CommandContext {
 
 export async function down(options: DownOptions): Promise<{ stack: string; volumesRemoved: boolean }> {
   const { cwd, io } = options;
-  const { stack } = await selectStack(cwd, io, options.stack, 'down');
+  const { stack } = await selectStack(cwd, io, options.stack, 'down', options.invokedIn);
   const volumes = buildView(stack).volumes.map((v) => `${stack.name}_${v}`);
   if (options.volumes && !options.yes) {
     if (!io.ask)

@@ -5,10 +5,8 @@
  */
 import { UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
-import type { App, Stack } from '../model/normalize.js';
-import { didYouMean } from '../model/rules.js';
 import { otelEnvironment, publishedOtlpPort, type EnvTarget, type Protocol } from '../render/otel-env.js';
-import { selectStack } from '../runtime/select-stack.js';
+import { findApp, selectStack } from '../runtime/select-stack.js';
 
 export type EnvFormat = 'dotenv' | 'json' | 'shell';
 
@@ -23,7 +21,7 @@ export interface EnvOptions extends CommandContext {
 
 export async function env(options: EnvOptions): Promise<void> {
   const { cwd, io } = options;
-  const { stack } = await selectStack(cwd, io, options.stack, 'env');
+  const { stack } = await selectStack(cwd, io, options.stack, 'env', options.invokedIn);
   const app = options.app === undefined ? undefined : findApp(stack, options.app);
   const protocol = options.protocol ?? app?.protocol ?? 'http';
   if (options.from === 'host' && publishedOtlpPort(stack, protocol) === false) {
@@ -36,20 +34,6 @@ export async function env(options: EnvOptions): Promise<void> {
   }
   const variables = otelEnvironment(stack, { from: options.from, protocol, app, projectRoot: cwd });
   io.out(format(variables, options.format));
-}
-
-function findApp(stack: Stack, name: string): App {
-  const services = stack.apps.map((a) => a.service);
-  const match = stack.apps.find((a) => a.service === name);
-  if (match) return match;
-  if (services.length === 0) {
-    throw new UsageError(
-      `the ${stack.name} stack lists no apps (${stack.sourceFile}: apps); add "${name}" there, or leave out --app`,
-    );
-  }
-  throw new UsageError(
-    `no app "${name}" in the ${stack.name} stack (apps: ${services.join(', ')})${didYouMean(name, services)}`,
-  );
 }
 
 export function format(variables: [string, string][], as: EnvFormat): string {

@@ -27,7 +27,7 @@ export interface GenerateResult {
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { cwd, io } = options;
-  const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files));
+  const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files, options.invokedIn));
   for (const warning of loaded.flatMap((l) => l.warnings)) io.err(formatIssue(warning));
 
   if (options.check) {

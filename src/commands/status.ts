@@ -51,7 +51,7 @@ export interface StatusOptions extends CommandContext {
 
 export async function status(options: StatusOptions): Promise<StatusReport> {
   const { cwd, io } = options;
-  const { stack } = await selectStack(cwd, io, options.stack, 'status');
+  const { stack } = await selectStack(cwd, io, options.stack, 'status', options.invokedIn);
   const project = new ComposeProject(await preflightDocker(), stack, cwd);
   const containers = await project.ps();
   const services: ServiceStatus[] = [];

@@ -37,7 +37,7 @@ export interface UpResult {
 
 export async function up(options: UpOptions): Promise<UpResult> {
   const { cwd, io } = options;
-  const loaded = await selectStack(cwd, io, options.stack, 'up');
+  const loaded = await selectStack(cwd, io, options.stack, 'up', options.invokedIn);
   const { stack } = loaded;
   const docker = await preflightDocker();
   const project = new ComposeProject(docker, stack, cwd);
@@ -95,8 +95,14 @@ async function assertExternalNetworks(stack: Stack): Promise<void> {
   for (const network of stack.networks.applications.filter((n) => n.external)) {
     const inspect = await dockerCommand(['network', 'inspect', network.name]).catch(() => undefined);
     if (!inspect) {
+      // The app project that creates it, when one of the stack's apps declares it.
+      const creator = stack.apps.find(
+        (a) => a.composeFile && a.project && a.ownNetworkNames.includes(network.name),
+      );
       throw new OperationError(
-        `the network ${network.name} is external (created by another compose project) and does not exist yet: start that project first, or set external: false in the stack file`,
+        creator
+          ? `the network ${network.name} does not exist yet: the compose project ${creator.project} (${creator.composeFile}) creates it; start it first ("docker compose -f ${creator.composeFile} up -d"), then "stackgen up" again`
+          : `the network ${network.name} is external (created by another compose project) and does not exist yet: start the project that creates it first, or set external: false in the stack file to have the stack create it`,
       );
     }
   }

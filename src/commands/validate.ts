@@ -10,7 +10,7 @@ export interface ValidateOptions extends CommandContext {
 
 export async function validate(options: ValidateOptions): Promise<{ files: string[]; warnings: number }> {
   const { cwd, io } = options;
-  const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files));
+  const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files, options.invokedIn));
   let warnings = 0;
   for (const one of loaded) {
     const { stack, warnings: found } = one;

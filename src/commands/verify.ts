@@ -13,11 +13,19 @@ import { tlsPaths } from '../model/tls.js';
 import { readSecrets } from '../output/secrets.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { probeCollector, probeCollectorFromHost, type Probe } from '../runtime/health.js';
-import { selectStack } from '../runtime/select-stack.js';
-import { syntheticServiceName, verifyStack, type HopResult, type VerifyReport } from '../verify/verify.js';
+import { findApp, selectStack } from '../runtime/select-stack.js';
+import {
+  syntheticServiceName,
+  verifyAppOf,
+  verifyStack,
+  type HopResult,
+  type VerifyReport,
+} from '../verify/verify.js';
 
 export interface VerifyOptions extends CommandContext {
   stack: string | undefined;
+  /** Check this app of the stack file instead of sending a synthetic span. */
+  app?: string;
   json: boolean;
   /** Seconds the backend and Prometheus get to show the synthetic span. */
   timeout: number;
@@ -25,7 +33,7 @@ export interface VerifyOptions extends CommandContext {
 
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { cwd, io } = options;
-  const { stack } = await selectStack(cwd, io, options.stack, 'verify');
+  const { stack } = await selectStack(cwd, io, options.stack, 'verify', options.invokedIn);
   const secrets = await readSecrets(cwd, stack);
   const tls = tlsPaths(stack);
   let ca: string | undefined;
@@ -37,10 +45,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       );
     });
   }
-  const service = syntheticServiceName();
+  const app = options.app === undefined ? undefined : findApp(stack, options.app);
+  const service = app?.serviceName ?? syntheticServiceName();
   if (!options.json)
-    io.out(`Verifying the ${stack.name} stack (${stack.sourceFile}) with spans of ${service}`);
-  const report = await verifyStack({
+    io.out(
+      app
+        ? `Verifying that the app ${app.name} of the ${stack.name} stack sends to it (as ${service})`
+        : `Verifying the ${stack.name} stack (${stack.sourceFile}) with spans of ${service}`,
+    );
+  const context = {
     stack,
     service,
     projectRoot: cwd,
@@ -48,8 +61,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     ca,
     timeoutMs: options.timeout * 1000,
     probeCollector: async () => (await probeCollectorFromHost(stack)) ?? probeThroughDocker(stack, cwd),
-    onHop: options.json ? undefined : (hop) => printHop(io, hop),
-  });
+    onHop: options.json ? undefined : (hop: HopResult) => printHop(io, hop),
+  };
+  if (app) await preflightDocker();
+  const report = app ? await verifyAppOf(context, app) : await verifyStack(context);
   if (options.json) io.out(JSON.stringify(report, null, 2));
   const failed = report.hops.filter((h) => h.status === 'fail');
   if (failed.length) {
@@ -61,8 +76,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   }
   if (!options.json) {
     io.out(
-      `The pipeline works: find the spans of ${service} in the UI. If your own telemetry is missing, ` +
-        `compare your app's OTEL_* settings with "stackgen env ${stack.name}".`,
+      app
+        ? `${app.name} sends to the stack: find the spans of ${service} in the UI.`
+        : `The pipeline works: find the spans of ${service} in the UI. If your own telemetry is missing, ` +
+            `"stackgen verify ${stack.name} --app <name>" checks an app of the stack file.`,
     );
   }
   return report;

@@ -6,11 +6,10 @@ import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
 import { StackInvalidError, type Issue } from '../errors.js';
-import { normalPath, type AppFacts, type Stack } from './normalize.js';
+import { normalPath, type Stack } from './normalize.js';
+import { readAppFacts } from './app-facts.js';
 import { checkUserFiles } from './user-file-checks.js';
 import { readUserFiles } from './user-files.js';
-import { didYouMean } from './rules.js';
-import type { StackParsed } from './schema.js';
 import { checkTlsFiles } from '../tls/check-files.js';
 import { finishStack, parseStack, type PathIssue } from './validate.js';
 import { locate, type Source } from './locate.js';
@@ -168,82 +167,6 @@ function unusableKeys(doc: Document): PathIssue[] {
   };
   walk(doc.contents, []);
   return issues;
-}
-
-/**
- * For apps whose compose file exists: check the service is in it and read the networks it is on, which
- * the generated override must repeat (compose replaces a service's network list rather than merging it
- * with the implicit default network).
- */
-async function readAppFacts(
-  root: string,
-  parsed: StackParsed,
-): Promise<{ facts: Map<number, AppFacts>; issues: PathIssue[] }> {
-  const facts = new Map<number, AppFacts>();
-  const issues: PathIssue[] = [];
-  for (const [index, app] of parsed.apps.entries()) {
-    if (!app.composeFile) continue;
-    const at = ['apps', index, 'composeFile'];
-    let text: string;
-    try {
-      text = await readFile(path.resolve(root, app.composeFile), 'utf8');
-    } catch {
-      issues.push({
-        path: at,
-        message: `${app.composeFile} does not exist (yet); the override assumes ${app.service} is on its project's default network`,
-        severity: 'warning',
-      });
-      continue;
-    }
-    const doc = parseDocument(text, { prettyErrors: false });
-    const services = doc.errors.length
-      ? undefined
-      : (doc.toJS({ maxAliasCount: 100 }) as { services?: unknown })?.services;
-    if (!services || typeof services !== 'object') {
-      issues.push({
-        path: at,
-        message: `${app.composeFile} is not a compose file with services`,
-        severity: 'error',
-      });
-      continue;
-    }
-    const service = (services as Record<string, Record<string, unknown> | null>)[app.service];
-    if (service === undefined) {
-      const names = Object.keys(services);
-      issues.push({
-        path: ['apps', index, 'service'],
-        message: `no service "${app.service}" in ${app.composeFile} (services: ${names.join(', ')})${didYouMean(app.service, names)}`,
-        severity: 'error',
-      });
-      continue;
-    }
-    if (service && typeof service.network_mode === 'string') {
-      issues.push({
-        path: ['apps', index, 'service'],
-        message: `${app.service} uses network_mode: ${service.network_mode} in ${app.composeFile}, so it cannot join Docker networks; send to the collector's published ports instead`,
-        severity: 'error',
-      });
-      continue;
-    }
-    const networks = service?.networks;
-    const own = Array.isArray(networks)
-      ? networks.map(String)
-      : networks && typeof networks === 'object'
-        ? Object.keys(networks)
-        : ['default'];
-    // The override repeats these names: one compose would refuse must be reported as the app's, here.
-    const invalid = own.filter((n) => !/^[a-zA-Z0-9._-]+$/.test(n));
-    if (invalid.length) {
-      issues.push({
-        path: at,
-        message: `${app.composeFile}: ${app.service} is on a network whose name compose refuses (${invalid.map((n) => JSON.stringify(n)).join(', ')}); fix it there`,
-        severity: 'error',
-      });
-      continue;
-    }
-    facts.set(index, { ownNetworks: own });
-  }
-  return { facts, issues };
 }
 
 function yamlMessage(message: string): string {

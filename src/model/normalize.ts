@@ -16,6 +16,7 @@ import {
   type StackParsed,
 } from './schema.js';
 import { rolesFor, servicesFor, type Role } from './services.js';
+import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
 import { NO_USER_FILES, type UserFiles } from './user-files.js';
 
@@ -34,18 +35,18 @@ export const DEFAULT_HOST_PORTS = {
 export type HostPort = number | false;
 type Ports<R extends Role> = { [K in keyof (typeof DEFAULT_HOST_PORTS)[R]]: HostPort };
 
-/** What the user's app service looks like in its own compose file (read by `load.ts`). */
-export interface AppFacts {
-  /** Networks the service is on in its own project, kept by the override (compose replaces the list). */
-  ownNetworks: string[];
-}
-
 export interface App {
+  /** Unique among the stack's apps: names the override file and the app in commands. */
+  name: string;
   service: string;
   composeFile: string | undefined;
   /** Application networks (Docker names) the service joins, besides the observability network. */
   networks: string[];
+  /** Its networks in its own compose file: keys there, and the names Docker gives them. */
   ownNetworks: string[];
+  ownNetworkNames: string[];
+  /** Its compose project's name (undefined without a compose file). */
+  project: string | undefined;
   protocol: 'grpc' | 'http';
   serviceName: string;
   resourceAttributes: Record<string, string>;
@@ -156,10 +157,13 @@ export function normalizeStack(
     containerLogs: parsed.containerLogs,
     networks: { observability: parsed.networks.observability.name ?? `${parsed.name}-net`, applications },
     apps: parsed.apps.map((app, index) => ({
+      name: app.name ?? app.service,
       service: app.service,
       composeFile: app.composeFile === undefined ? undefined : normalPath(app.composeFile),
       networks: app.networks ?? applications.map((n) => n.name),
       ownNetworks: appFacts.get(index)?.ownNetworks ?? ['default'],
+      ownNetworkNames: appFacts.get(index)?.ownNetworkNames ?? [],
+      project: appFacts.get(index)?.project,
       protocol: app.protocol,
       serviceName: app.serviceName ?? app.service,
       resourceAttributes: app.resourceAttributes,

@@ -253,7 +253,7 @@ function notRunning(stack: Stack, component: string): string {
 }
 
 /** Every spelling of "all interfaces" (IPv6 ones are canonical here: `0::0` is `::`). */
-const ALL_INTERFACES = ['0.0.0.0', '::', '::ffff:0:0'];
+export const ALL_INTERFACES = ['0.0.0.0', '::', '::ffff:0:0'];
 
 const exposureIsIntended: Rule = ({ stack, parsed, warn }) => {
   const address = stack.exposure.bindAddress;
@@ -301,11 +301,18 @@ const appsReferToDeclaredNetworks: Rule = ({ stack, parsed, error }) => {
   });
 };
 
-const appsDistinct: Rule = ({ stack, error }) => {
-  // Each app has its override file apps/<service>.override.yaml and is named by service in `stackgen env`.
-  const names = stack.apps.map((a) => a.service);
+const appsDistinct: Rule = ({ stack, parsed, error }) => {
+  // Each app has its override file apps/<name>.override.yaml and is named so in `stackgen env --app`.
+  const names = stack.apps.map((a) => a.name);
   names.forEach((name, i) => {
-    if (names.indexOf(name) !== i) error(['apps', i, 'service'], `app "${name}" is listed twice`);
+    if (names.indexOf(name) === i) return;
+    const named = parsed.apps[i]!.name !== undefined;
+    error(
+      ['apps', i, named ? 'name' : 'service'],
+      named
+        ? `app name "${name}" is used twice`
+        : `app "${name}" is listed twice; to connect it from two compose files, give each entry a name of its own`,
+    );
   });
   const services = new Set<string>(Object.values(SERVICE_NAMES));
   stack.apps.forEach((app, i) => {
@@ -330,16 +337,24 @@ const serviceNameSetOnce: Rule = ({ stack, error }) => {
   });
 };
 
-const scrapeJobsResolve: Rule = ({ stack, parsed, error }) => {
+const scrapeJobsResolve: Rule = ({ stack, parsed, error, warn }) => {
   const builtIn = builtInScrapeJobs(stack).map((j) => j.name);
   const names: string[] = [];
-  const apps = stack.apps.map((a) => a.service);
+  const apps = stack.apps.map((a) => a.name);
   parsed.prometheus.scrapeJobs.forEach((job, i) => {
     const at: FieldPath = ['prometheus', 'scrapeJobs', i];
     if (builtIn.includes(job.name))
       error([...at, 'name'], `"${job.name}" is a built-in job (${builtIn.join(', ')})`);
     else if (names.includes(job.name)) error([...at, 'name'], `job "${job.name}" is defined twice`);
     names.push(job.name);
+    (job.targets ?? []).forEach((target, j) => {
+      if (/^(localhost|127\.0\.0\.1):/.test(target)) {
+        warn(
+          [...at, 'targets', j],
+          `${target} is Prometheus' own container; for a program on this machine write host.docker.internal:${target.split(':')[1]} (and have it listen on 0.0.0.0)`,
+        );
+      }
+    });
     if ((job.app === undefined) === (job.targets === undefined)) {
       error(at, 'needs either app (with port) or targets');
     }

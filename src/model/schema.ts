@@ -439,6 +439,11 @@ export const NetworksSchema = z
 
 export const AppSchema = z.strictObject({
   service: serviceName.describe('The service name in your compose file.'),
+  name: serviceName
+    .optional()
+    .describe(
+      'What stackgen calls this entry: its override file apps/<name>.override.yaml, `stackgen env --app <name>`, `stackgen verify --app <name>`. Default: `service`. Two entries of one service (its local and its production compose file, say) need names of their own.',
+    ),
   composeFile: relativePath
     .optional()
     .describe(

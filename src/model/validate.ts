@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { knownKeys } from './json-schema.js';
-import { normalizeStack, type AppFacts, type Stack } from './normalize.js';
+import type { AppFacts } from './app-facts.js';
+import { normalizeStack, type Stack } from './normalize.js';
 import { checkRules, didYouMean, type FieldPath, type RuleIssue } from './rules.js';
 import { StackSchema, type StackParsed } from './schema.js';
 import type { UserFiles } from './user-files.js';

@@ -48,7 +48,7 @@ export function topologyDiagram(stack: Stack): Diagram {
     ? stack.apps.map((app, i) => ({
         id: `app_${i}`,
         lines: [
-          `app ${app.service}`,
+          app.name === app.service ? `app ${app.service}` : `app ${app.service} (${app.name})`,
           `service.name ${app.serviceName}`,
           ...(app.networks.length > 1 ? [`also on ${app.networks.slice(1).join(', ')}`] : []),
         ],

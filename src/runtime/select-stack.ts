@@ -7,6 +7,7 @@ import path from 'node:path';
 import { formatIssue, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { LoadedStack } from '../model/load.js';
+import type { App, Stack } from '../model/normalize.js';
 import { didYouMean } from '../model/rules.js';
 import { findStackFiles, loadStacks } from '../project.js';
 
@@ -15,9 +16,11 @@ export async function selectStack(
   io: Io,
   wanted: string | undefined,
   command: string,
+  /** Where the command was run: a stack file named is relative to it. */
+  base = cwd,
 ): Promise<LoadedStack> {
-  if (wanted && (/\.ya?ml$/.test(wanted) || wanted.includes('/')) && existsSync(path.resolve(cwd, wanted))) {
-    return report(io, (await loadStacks(cwd, await findStackFiles(cwd, [wanted])))[0]!);
+  if (wanted && (/\.ya?ml$/.test(wanted) || wanted.includes('/')) && existsSync(path.resolve(base, wanted))) {
+    return report(io, (await loadStacks(cwd, await findStackFiles(cwd, [wanted], base)))[0]!);
   }
   return pickStack(await loadStacks(cwd, await findStackFiles(cwd, [])), io, wanted, command);
 }
@@ -53,4 +56,19 @@ export async function pickStack(
 function report(io: Io, loaded: LoadedStack): LoadedStack {
   for (const warning of loaded.warnings) io.err(formatIssue(warning));
   return loaded;
+}
+
+/** The app of the stack named `name` (its `name`, by default its service). */
+export function findApp(stack: Stack, name: string): App {
+  const services = stack.apps.map((a) => a.name);
+  const match = stack.apps.find((a) => a.name === name);
+  if (match) return match;
+  if (services.length === 0) {
+    throw new UsageError(
+      `the ${stack.name} stack lists no apps (${stack.sourceFile}: apps); add "${name}" there, or leave out --app`,
+    );
+  }
+  throw new UsageError(
+    `no app "${name}" in the ${stack.name} stack (apps: ${services.join(', ')})${didYouMean(name, services)}`,
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * Checks a running stack hop by hop, the way a span travels: 1 the collector is healthy; 2 it accepts a
  * synthetic span over OTLP/HTTP and over OTLP/gRPC; 3 the backend returns those traces; 4 Prometheus has
- * span metrics of the synthetic service; 5 Grafana's provisioned datasources are healthy. Everything is
+ * span metrics of the synthetic service; 5 Grafana's provisioned datasources are healthy; 6 the stack file's
+ * own scrape jobs have their targets up. Everything is
  * asked from this machine through the published ports. The report (VerifyReport) is stable.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,12 +16,23 @@ import { DATASOURCE_UIDS } from '../model/grafana.js';
 import { LookupRefused, traceLookup } from './backends.js';
 import { describeNetworkError, request } from './http.js';
 import { sendSyntheticSpan, SpansRejected } from './otlp.js';
+import { scrapeTargets } from './scrape-targets.js';
+import { APP_HOPS, verifyApp, type AppHopId } from './app.js';
+import type { App } from '../model/normalize.js';
 
-export type HopId = 'collector-health' | 'otlp-http' | 'otlp-grpc' | 'backend' | 'span-metrics' | 'grafana';
+export type HopId =
+  | 'collector-health'
+  | 'otlp-http'
+  | 'otlp-grpc'
+  | 'backend'
+  | 'span-metrics'
+  | 'grafana'
+  | 'scrape-targets'
+  | AppHopId;
 
 export interface HopResult {
   id: HopId;
-  /** 1 to 5, as the hops are numbered in the README; both OTLP hops are 2. */
+  /** 1 to 6, as the hops are numbered in the README; both OTLP hops are 2. */
   step: number;
   name: string;
   /** "skip": the hop does not apply to this stack, cannot be asked from here, or an earlier hop failed. */
@@ -34,6 +46,8 @@ export interface HopResult {
 export interface VerifyReport {
   stack: string;
   file: string;
+  /** With --app: the app checked (its name in the stack file). */
+  app?: string;
   /** The service name of the synthetic spans: find them in the UIs under it. */
   service: string;
   /** The synthetic traces, by protocol, when the collector accepted them. */
@@ -77,7 +91,10 @@ export async function verifyStack(context: VerifyContext): Promise<VerifyReport>
     ok: false,
     hops: [],
   };
-  const record = (id: HopId, { status, seconds, detail, hint }: Outcome & { seconds: number }) => {
+  const record = (
+    id: keyof typeof HOPS,
+    { status, seconds, detail, hint }: Outcome & { seconds: number },
+  ) => {
     const { step, name } = HOPS[id];
     const hop: HopResult = {
       id,
@@ -96,7 +113,7 @@ export async function verifyStack(context: VerifyContext): Promise<VerifyReport>
   const health = await timed(() => collectorHealth(context));
   record('collector-health', health);
   if (health.status === 'fail') {
-    for (const id of Object.keys(HOPS).slice(1) as HopId[]) {
+    for (const id of Object.keys(HOPS).slice(1) as (keyof typeof HOPS)[]) {
       record(id, { ...skip('not run: the collector does not answer'), seconds: 0 });
     }
     return report;
@@ -106,18 +123,63 @@ export async function verifyStack(context: VerifyContext): Promise<VerifyReport>
   record('backend', await timed(() => backendHas(context, report, deadline)));
   record('span-metrics', await timed(() => spanMetrics(context, report, deadline)));
   record('grafana', await timed(() => grafanaDatasources(context)));
+  record('scrape-targets', await timed(() => scrapeTargets(stack, deadline)));
+  report.ok = report.hops.every((h) => h.status !== 'fail');
+  return report;
+}
+
+/**
+ * With --app: the collector's health, then the links between the app and the stack (see app.ts). The
+ * report's `service` is the app's service name; it sends no synthetic span.
+ */
+export async function verifyAppOf(context: VerifyContext, app: App): Promise<VerifyReport> {
+  const { stack } = context;
+  const report: VerifyReport = {
+    stack: stack.name,
+    file: stack.sourceFile,
+    app: app.name,
+    service: app.serviceName,
+    traceIds: {},
+    ok: false,
+    hops: [],
+  };
+  const add = (id: HopId, step: number, name: string, outcome: Outcome & { seconds: number }) => {
+    const hop: HopResult = {
+      id,
+      step,
+      name,
+      ...outcome,
+      ...(outcome.hint === undefined ? {} : { hint: outcome.hint }),
+    };
+    if (hop.hint === undefined) delete hop.hint;
+    report.hops.push(hop);
+    context.onHop?.(hop);
+  };
+  const health = await timed(() => collectorHealth(context));
+  add('collector-health', 1, HOPS['collector-health'].name, health);
+  if (health.status === 'fail') {
+    for (const [id, { step, name }] of Object.entries(APP_HOPS))
+      add(id as AppHopId, step, name, { ...skip('not run: the collector does not answer'), seconds: 0 });
+    return report;
+  }
+  await verifyApp(stack, app, { timeoutMs: context.timeoutMs, ca: context.ca }, async (id, run) => {
+    const outcome = await timed(run);
+    add(id, APP_HOPS[id].step, APP_HOPS[id].name, outcome);
+    return outcome;
+  });
   report.ok = report.hops.every((h) => h.status !== 'fail');
   return report;
 }
 
 /** The hops in order, numbered as in the README. */
-const HOPS: Record<HopId, { step: number; name: string }> = {
+const HOPS: Record<Exclude<HopId, AppHopId>, { step: number; name: string }> = {
   'collector-health': { step: 1, name: 'collector health' },
   'otlp-http': { step: 2, name: 'OTLP/HTTP export' },
   'otlp-grpc': { step: 2, name: 'OTLP/gRPC export' },
   backend: { step: 3, name: 'trace in the backend' },
   'span-metrics': { step: 4, name: 'span metrics in Prometheus' },
   grafana: { step: 5, name: 'Grafana datasources' },
+  'scrape-targets': { step: 6, name: 'your scrape targets' },
 };
 
 type Outcome = Pick<HopResult, 'status' | 'detail' | 'hint'>;

@@ -43,7 +43,7 @@ const BUILDER_REVISION = 3;
 
 const METRICS = '# HELP standin_up A stand-in serving metrics.\n# TYPE standin_up gauge\nstandin_up 1\n';
 const APPLETS =
-  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname'.split(
+  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname nslookup'.split(
     ' ',
   );
 

@@ -111,7 +111,7 @@ describe('cross-field rules', () => {
 
   it('errors on duplicate apps and on apps named like a stack service', () => {
     expect(errors({ apps: [{ service: 'web' }, { service: 'web' }, { service: 'grafana' }] })).toEqual([
-      'apps[1].service: app "web" is listed twice',
+      'apps[1].service: app "web" is listed twice; to connect it from two compose files, give each entry a name of its own',
       'apps[2].service: "grafana" is the name of a stack service; apps need names of their own',
     ]);
   });

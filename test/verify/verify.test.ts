@@ -121,6 +121,7 @@ describe('stackgen verify, against test doubles', () => {
       [3, 'backend', 'pass'],
       [4, 'span-metrics', 'pass'],
       [5, 'grafana', 'pass'],
+      [6, 'scrape-targets', 'skip'],
     ]);
     expect(report).toMatchObject({ stack: 'demo', file: 'stacks/demo.yaml', service: SERVICE, ok: true });
     // Two traces of their own, one per protocol, each carrying the synthetic service name to the collector.
@@ -243,7 +244,7 @@ describe('stackgen verify, with nothing running', () => {
     expect(out).toContain(`1  fail  collector health`);
     expect(out).toContain(`the collector (otel-collector) does not answer at http://127.0.0.1:${free}/`);
     expect(out).toContain('hint: is the stack running? Start it with "stackgen up demo"');
-    expect(out.match(/ skip /g)).toHaveLength(5);
+    expect(out.match(/ skip /g)).toHaveLength(6);
   });
 
   it('gives the same as one stable JSON object with --json', async () => {
@@ -262,6 +263,7 @@ describe('stackgen verify, with nothing running', () => {
       'backend',
       'span-metrics',
       'grafana',
+      'scrape-targets',
     ]);
     expect(Object.keys(report.hops[0]!)).toEqual([
       'id',

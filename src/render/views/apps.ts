@@ -1,5 +1,5 @@
 /** The override file of each app: the networks it joins and where its SDK sends. */
-import type { Stack } from '../../model/normalize.js';
+import type { App, Stack } from '../../model/normalize.js';
 import { appUpCommand } from '../readme.js';
 import { tlsPaths } from '../../model/tls.js';
 import { APP_CA_FILE, otelEnvironment } from '../otel-env.js';
@@ -10,7 +10,7 @@ export function appsView(stack: Stack) {
   const tls = tlsPaths(stack);
   return stack.apps.map((app) => {
     const stackNetworks = [stack.networks.observability, ...app.networks];
-    const overrideFile = `apps/${app.service}.override.yaml`;
+    const overrideFile = `apps/${app.name}.override.yaml`;
     // Compose resolves paths in an override from the first file's folder: the app's own project.
     const projectDir = app.composeFile ? path.posix.dirname(app.composeFile) : '.';
     return {
@@ -20,12 +20,18 @@ export function appsView(stack: Stack) {
       environment: otelEnvironment(stack, { from: 'network', protocol: app.protocol, app }).map(
         ([name, value]) => ({ name, value }),
       ),
-      // Its own networks first (compose replaces the list), then the stack's, each once.
-      serviceNetworks: [...new Set([...app.ownNetworks, ...stackNetworks])],
-      externalNetworks: stackNetworks.filter((n) => !app.ownNetworks.includes(n)),
+      // Its own networks first (compose replaces the list), then the stack's it is not on already (by key,
+      // or by the name Docker gives one of its own networks), each once.
+      serviceNetworks: [...new Set([...app.ownNetworks, ...joining(app, stackNetworks)])],
+      externalNetworks: joining(app, stackNetworks),
       caMount: tls
         ? readOnlyMount(path.posix.relative(projectDir, path.posix.join(stack.output, tls.ca)), APP_CA_FILE)
         : undefined,
     };
   });
+}
+
+/** The stack's networks the app must be joined to: those it is not on in its own project. */
+function joining(app: App, stackNetworks: string[]): string[] {
+  return stackNetworks.filter((n) => !app.ownNetworks.includes(n) && !app.ownNetworkNames.includes(n));
 }

@@ -6,6 +6,8 @@ import { tlsPaths } from '../../model/tls.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
+export const SIGNOZ_COLLECTOR_ALIAS = 'signoz-otel-collector';
+
 interface Pipeline {
   name: string;
   receivers: string[];
@@ -41,6 +43,8 @@ export function collectorView(stack: Stack, has: Features) {
       ...publish(INTERNAL_PORTS.collectorHealth, ports.health),
     ],
     networks: [stack.networks.observability, ...stack.networks.applications.map((n) => n.name)],
+    /** SigNoz's collector also answers as the name SigNoz's own deployments give it. */
+    aliases: has.signoz ? [SIGNOZ_COLLECTOR_ALIAS] : [],
     mounts,
     memLimit: `${collector.memoryLimitMiB}m`,
     limiter: { limitMiB, spikeLimitMiB: Math.floor(limitMiB * 0.2) },

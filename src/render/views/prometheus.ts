@@ -14,6 +14,9 @@ const CA_FILE = '/etc/prometheus/tls/ca.crt';
 export const RULES_DIR = '/etc/prometheus/rules';
 const USER_RULES_DIR = '/etc/prometheus/rules.d';
 
+/** The name containers reach this machine by. */
+export const HOST_FROM_CONTAINERS = 'host.docker.internal';
+
 export function prometheusView(stack: Stack, has: Features) {
   const tls = tlsPaths(stack);
   return {
@@ -55,11 +58,20 @@ export function prometheusView(stack: Stack, has: Features) {
         : undefined,
     })),
     caMount: tls && has.tempo ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    // A program on this machine, as a scrape target: Linux engines resolve host.docker.internal only when
+    // told to (host-gateway); Docker Desktop does by itself.
+    hostGateway: stack.prometheus.scrapeJobs.some((job) =>
+      (job.targets ?? []).some((t) => t.startsWith(`${HOST_FROM_CONTAINERS}:`)),
+    ),
+    hostGatewayEntry: `${HOST_FROM_CONTAINERS}:host-gateway`,
     scrapeJobs: stack.prometheus.scrapeJobs.map((job) => ({
       name: job.name,
       metricsPath: job.metricsPath,
       scrapeInterval: job.scrapeInterval ?? '',
-      targets: job.app ? [`${job.app}:${job.port}`] : [...(job.targets ?? [])].sort(),
+      // An app is scraped at its service name on the stack's network.
+      targets: job.app
+        ? [`${stack.apps.find((a) => a.name === job.app)?.service ?? job.app}:${job.port}`]
+        : [...(job.targets ?? [])].sort(),
     })),
   };
 }
