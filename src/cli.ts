@@ -26,14 +26,20 @@ export function buildProgram(io: Io): Command {
   program
     .command('init')
     .description('write stacks/<name>.yaml from a backend preset and generate the stack')
-    .addOption(new Option('-b, --backend <backend>', 'trace backend').choices(BACKENDS).makeOptionMandatory())
+    .addOption(new Option('-b, --backend <backend>', 'trace backend (required)').choices(BACKENDS))
     .option(
       '-n, --name <name>',
       'stack name: file name, compose project name, output folder',
       'observability',
     )
     .option('-f, --force', 'replace an existing stack file and overwrite edited output files')
-    .action(async (opts: { backend: string; name: string; force?: boolean }) => {
+    .action(async (opts: { backend?: string; name: string; force?: boolean }) => {
+      if (opts.backend === undefined) {
+        const { UsageError } = await import('./errors.js');
+        throw new UsageError(
+          `init needs --backend, one of ${BACKENDS.join(', ')}: e.g. "stackgen init --backend jaeger"`,
+        );
+      }
       const { init } = await import('./commands/init.js');
       await init({ ...context(), backend: opts.backend, name: opts.name, force: Boolean(opts.force) });
     });
@@ -123,15 +129,25 @@ export function buildProgram(io: Io): Command {
         .argParser(positiveInteger('--wait-timeout')),
     )
     .option('--keep-on-failure', 'leave a stack that failed to start as it is, for inspection')
-    .action(async (stack: string | undefined, opts: { waitTimeout: number; keepOnFailure?: boolean }) => {
-      const { up } = await import('./commands/up.js');
-      await up({
-        ...context(),
-        stack,
-        waitTimeout: opts.waitTimeout,
-        keepOnFailure: Boolean(opts.keepOnFailure),
-      });
-    });
+    .option(
+      '--new-secrets',
+      'keep the data volumes with a .env made anew: the stored passwords take its secrets',
+    )
+    .action(
+      async (
+        stack: string | undefined,
+        opts: { waitTimeout: number; keepOnFailure?: boolean; newSecrets?: boolean },
+      ) => {
+        const { up } = await import('./commands/up.js');
+        await up({
+          ...context(),
+          stack,
+          waitTimeout: opts.waitTimeout,
+          keepOnFailure: Boolean(opts.keepOnFailure),
+          newSecrets: Boolean(opts.newSecrets),
+        });
+      },
+    );
 
   program
     .command('down')
@@ -180,7 +196,11 @@ export function buildProgram(io: Io): Command {
     .description("the services' logs")
     .argument('[stack-and-services...]', 'an optional stack name, then services (default: all)')
     .option('-f, --follow', 'keep printing new lines')
-    .option('--tail <lines>', 'only the last lines of each service')
+    .option('--tail <lines>', 'only the last lines of each service (a number, or all)', (value: string) => {
+      if (!/^(\d+|all)$/.test(value))
+        throw new InvalidArgumentError('--tail expects a number of lines, or all');
+      return value;
+    })
     .action(async (words: string[], opts: { follow?: boolean; tail?: string }) => {
       const { logs } = await import('./commands/logs.js');
       await logs({ ...context(), words, follow: Boolean(opts.follow), tail: opts.tail });

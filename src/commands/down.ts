@@ -2,11 +2,14 @@
  * `stackgen down [STACK] [--volumes] [--yes]`: stops and removes the stack's containers and networks.
  * Data volumes stay unless --volumes, which asks first on a terminal and needs --yes elsewhere.
  */
+import { execa } from 'execa';
 import { firstLine, preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
+import type { Stack } from '../model/normalize.js';
 import { stackLock, withLock } from '../lock.js';
+import { removeEnvMarker } from '../runtime/env-identity.js';
 import { selectStack } from '../runtime/select-stack.js';
 import { buildView } from '../render/view.js';
 
@@ -29,20 +32,68 @@ export async function down(options: DownOptions): Promise<{ stack: string; volum
   const docker = await preflightDocker();
   const project = new ComposeProject(docker, stack, cwd);
   return withLock(stackLock(docker.engineId, stack.name), 'down', async () => {
+    // Containers of other projects (your apps) on the stack's networks keep those networks in use.
+    const users = await networkUsers(stack);
     const result = await project.run(
       ['down', '--remove-orphans', ...(options.volumes ? ['--volumes'] : [])],
       { all: true },
     );
-    if (result.exitCode !== 0) {
+    const output = String(result.all ?? '');
+    const onlyNetworksInUse =
+      users.size > 0 &&
+      output.split('\n').every((l) => !/error/i.test(l) || /active endpoints|in use/i.test(l));
+    if (result.exitCode !== 0 && !onlyNetworksInUse) {
       throw new OperationError(
         `docker compose down failed: ${firstLine(String(result.stderr ?? '')) || `exit code ${result.exitCode}`}`,
       );
     }
+    if (options.volumes) await removeEnvMarker(stack.name);
     io.out(
       options.volumes
         ? `${stack.name} is down; its data volumes are deleted.`
         : `${stack.name} is down; its data volumes are kept (${volumes.join(', ')}).`,
     );
+    for (const [network, containers] of users) {
+      io.out(
+        `Kept the network ${network}: ${containers.join(', ')} still ${containers.length === 1 ? 'uses' : 'use'} it. It goes with the next "stackgen down ${stack.name}" once they stop (or with "docker network rm ${network}").`,
+      );
+    }
     return { stack: stack.name, volumesRemoved: options.volumes };
   });
+}
+
+/** For each network the stack creates: the containers of other compose projects attached to it. */
+async function networkUsers(stack: Stack): Promise<Map<string, string[]>> {
+  const users = new Map<string, string[]>();
+  const created = [
+    stack.networks.observability,
+    ...stack.networks.applications.filter((n) => !n.external).map((n) => n.name),
+  ];
+  for (const network of created) {
+    const inspect = await execa(
+      'docker',
+      ['network', 'inspect', network, '--format', '{{range .Containers}}{{.Name}} {{end}}'],
+      { reject: false },
+    );
+    if (inspect.exitCode !== 0) continue;
+    const containers = inspect.stdout.split(' ').filter(Boolean);
+    if (containers.length === 0) continue;
+    const projects = await execa(
+      'docker',
+      [
+        'inspect',
+        '--format',
+        '{{.Name}} {{index .Config.Labels "com.docker.compose.project"}}',
+        ...containers,
+      ],
+      { reject: false },
+    );
+    const others = projects.stdout
+      .split('\n')
+      .map((line) => line.trim().split(' '))
+      .filter(([, project]) => project !== stack.name)
+      .map(([name]) => name!.replace(/^\//, ''));
+    if (others.length) users.set(network, others.sort());
+  }
+  return users;
 }

@@ -9,6 +9,7 @@ import { applyChanges, interruptedChange, recoverInterrupted, type FileChange } 
 import type { FileState, FileStatus } from '../output/drift.js';
 import { planGeneration, type GenerationPlan } from '../output/generate.js';
 import { gitIgnored } from '../output/git.js';
+import { describeOrphanedOutput, orphanedOutputs, type OrphanedOutput } from '../output/orphaned-outputs.js';
 import { readEntry } from '../output/paths.js';
 import { findStackFiles, loadStacks, STACKS_DIR } from '../project.js';
 
@@ -30,13 +31,21 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const loaded = await loadStacks(cwd, await findStackFiles(cwd, options.files, options.invokedIn));
   for (const warning of loaded.flatMap((l) => l.warnings)) io.err(formatIssue(warning));
 
+  // With every stack loaded, an output folder none of them writes is a renamed stack's.
+  const orphans = options.files.length
+    ? []
+    : await orphanedOutputs(
+        cwd,
+        loaded.map((l) => l.stack),
+      );
   if (options.check) {
     // Looks only: an interrupted write is reported, not finished.
     const interrupted = await interruptedChange(cwd);
     if (interrupted) throw new OperationError(`generated files are out of date: ${interrupted}`);
     const generation = await planGeneration(cwd, loaded, { force: options.force });
-    return reportDrift(options, generation, await schemaFileChange(cwd));
+    return reportDrift(options, generation, await schemaFileChange(cwd), orphans);
   }
+  for (const orphan of orphans) io.err(`warning: ${describeOrphanedOutput(orphan)}`);
   // One writer per project at a time: two overlapping runs would each write part of their version.
   return withLock(folderLock(cwd), 'generate', async () => {
     if (await recoverInterrupted(cwd)) io.err('Finished the writes of an earlier run that was interrupted.');
@@ -72,9 +81,10 @@ function reportDrift(
   options: GenerateOptions,
   generation: GenerationPlan,
   schema: FileChange | undefined,
+  orphans: OrphanedOutput[],
 ): GenerateResult {
   const { io } = options;
-  let upToDate = !schema;
+  let upToDate = !schema && orphans.length === 0;
   for (const { stack, states } of generation.outcomes) {
     const drift = states.filter((s) => s.status !== 'current');
     if (drift.length === 0) {
@@ -89,9 +99,13 @@ function reportDrift(
       );
   }
   if (schema) io.out(`${STACKS_DIR}/${SCHEMA_FILE_NAME}: stale (written by another stackgen version)`);
+  for (const orphan of orphans) io.out(`orphaned folder: ${describeOrphanedOutput(orphan)}`);
   if (!upToDate) {
+    const stale = !!schema || generation.outcomes.some((o) => o.states.some((s) => s.status !== 'current'));
     throw new OperationError(
-      'generated files are out of date: run "npx stackgen generate" (hand-edited files need --force)',
+      stale
+        ? 'generated files are out of date: run "npx stackgen generate" (hand-edited files need --force)'
+        : 'an output folder no stack writes any more is left over (above): remove it',
     );
   }
   return { upToDate, written: [], removed: [] };

@@ -3,6 +3,7 @@ import { preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
+import { projectServices } from '../model/normalize.js';
 import { didYouMean } from '../model/rules.js';
 import { findStackFiles, loadStacks } from '../project.js';
 import { pickStack } from '../runtime/select-stack.js';
@@ -22,7 +23,7 @@ export async function logs(options: LogsOptions): Promise<void> {
   const named = first !== undefined && all.some((l) => l.stack.name === first);
   const { stack } = await pickStack(all, io, named ? first : undefined, 'logs');
   const services = named ? rest : options.words;
-  const known = Object.keys(stack.images);
+  const known = projectServices(stack).map((s) => s.name);
   for (const service of services) {
     if (!known.includes(service)) {
       throw new UsageError(

@@ -13,6 +13,7 @@ import type { CommandContext } from '../io.js';
 import { projectServices, SERVICE_NAMES } from '../model/normalize.js';
 import { probeCollector } from '../runtime/health.js';
 import { describeState, isUp } from '../runtime/progress.js';
+import { describeLeftover, leftoverProjects } from '../runtime/leftover-projects.js';
 import { selectStack } from '../runtime/select-stack.js';
 
 export interface ServiceStatus {
@@ -94,6 +95,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
   };
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else printStatus(options, report);
+  for (const leftover of await leftoverProjects(cwd)) io.err(describeLeftover(leftover));
   return report;
 }
 

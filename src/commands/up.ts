@@ -11,6 +11,7 @@ import type { LoadedStack } from '../model/load.js';
 import { totalMemoryMiB } from '../model/memory.js';
 import { projectServices, SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { applyChanges } from '../output/atomic.js';
+import { MANIFEST_PATH } from '../output/drift.js';
 import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
 import { stackEndpoints } from '../render/endpoints.js';
@@ -20,6 +21,9 @@ import { assertPortsFree } from '../runtime/ports.js';
 import { describeState, isUp, Progress } from '../runtime/progress.js';
 import { selectStack } from '../runtime/select-stack.js';
 import { pinSignozOrganisation } from '../runtime/signoz-org.js';
+import { describeLeftover, leftoverProjects } from '../runtime/leftover-projects.js';
+import { appsHoldingOldCa, removeStaleCertificateHolders } from '../runtime/renewed-certificates.js';
+import { adoptNewSecretsAfter, adoptNewSecretsBefore, checkEnvAgainstData } from '../runtime/env-identity.js';
 
 export interface UpOptions extends CommandContext {
   stack: string | undefined;
@@ -27,6 +31,8 @@ export interface UpOptions extends CommandContext {
   waitTimeout: number;
   /** Leave a stack that failed to start as it is, for inspection, instead of removing its containers. */
   keepOnFailure: boolean;
+  /** Keep the data volumes with a .env made anew: the stored passwords take the new secrets. */
+  newSecrets?: boolean;
 }
 
 export interface UpResult {
@@ -39,26 +45,47 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const { cwd, io } = options;
   const loaded = await selectStack(cwd, io, options.stack, 'up', options.invokedIn);
   const { stack } = loaded;
+  // At once: the checks before compose starts anything take a moment.
+  io.err(`Checking the ${stack.name} stack (${stack.sourceFile}) before starting it …`);
   const docker = await preflightDocker();
   const project = new ComposeProject(docker, stack, cwd);
   return withLock(stackLock(docker.engineId, stack.name), 'up', async () => {
     await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets(project, loaded, io));
     await assertIncludesAccepted(project);
+    for (const leftover of await leftoverProjects(cwd)) io.err(describeLeftover(leftover));
+    const adopting = (await checkEnvAgainstData(project, options.newSecrets ?? false)) === 'new-secrets';
+    if (adopting) await adoptNewSecretsBefore(project);
+    const renewed = await removeStaleCertificateHolders(project);
+    if (renewed.length)
+      io.err(`Recreating ${renewed.join(', ')}: a certificate they mount changed since they started.`);
     await assertExternalNetworks(stack);
     await assertPortsFree(project);
     warnAboutMemory(stack, docker.memTotal, io);
     await pullMissingImages(project, io);
+    await assertEngineGrantsOpenFiles(stack);
     io.err(`Starting ${stack.name} from ${stack.output}/compose.yaml (Compose ${docker.composeVersion}):`);
     const started = Date.now();
     const services = await startAndWait(project, options, started);
     const seconds = Math.round((Date.now() - started) / 1000);
+    if (adopting) {
+      await adoptNewSecretsAfter(project);
+      io.err(`${stack.name} keeps its data and now uses the secrets of ${envFilePath(stack)}.`);
+    }
     printSummary(io, stack, seconds);
     await pinSignozOrganisation(cwd, stack, io);
+    const oldCa = await appsHoldingOldCa(project);
+    if (oldCa.length)
+      io.err(
+        `These app containers started before the stack's CA changed and still trust the old one: restart them ("docker restart ${oldCa.join(' ')}").`,
+      );
     return { stack: stack.name, seconds, services };
   });
 }
 
-/** The files compose reads must be what the stack file says, and its secrets must exist. */
+/**
+ * The files compose reads must be what the stack file says, and its secrets must exist. After an edit of
+ * the stack file, a terminal is offered to generate at once; hand edits are never overwritten here.
+ */
 async function assertGeneratedAndSecrets(
   project: ComposeProject,
   loaded: LoadedStack,
@@ -67,15 +94,33 @@ async function assertGeneratedAndSecrets(
   const { stack, root } = project;
   const generation = await planGeneration(root, [loaded], { force: false });
   const drift = generation.outcomes[0]!.states.filter((s) => s.status !== 'current');
-  if (drift.length) {
-    const list = drift.slice(0, 5).map((s) => `${s.path} ${s.status}`);
+  // The manifest changes with every other file: naming it says nothing.
+  const list = (states: typeof drift) =>
+    `${states
+      .filter((s) => s.path !== MANIFEST_PATH || states.length === 1)
+      .slice(0, 5)
+      .map((s) => `${s.path} ${s.status}`)
+      .join(', ')}${states.length > 5 ? ', …' : ''}`;
+  if (generation.conflicts.length) {
+    const edited = generation.conflicts.map((c) => c.state);
     throw new OperationError(
-      `${stack.output} is not up to date with ${stack.sourceFile} (${list.join(', ')}${drift.length > 5 ? ', …' : ''}): run "npx stackgen generate" first`,
+      `${stack.output} has files changed by hand (${list(edited)}); up never overwrites them. Move the change into ${stack.sourceFile} (its "patches" can say anything), or replace them with "npx stackgen generate --force", then "stackgen up" again`,
     );
+  }
+  if (drift.length) {
+    const question = `${stack.sourceFile} changed since ${stack.output} was generated (${list(drift)}). Generate now? [Y/n] `;
+    const answer = io.ask ? (await io.ask(question)).trim() : undefined;
+    if (answer === undefined || !/^(y|yes|)$/i.test(answer)) {
+      throw new OperationError(
+        `${stack.output} is not up to date with ${stack.sourceFile} (${list(drift)}): run "npx stackgen generate", then "stackgen up" again`,
+      );
+    }
   }
   if (generation.changes.length) {
     await applyChanges(root, generation.changes);
-    io.err(`${envFilePath(stack)}: created ${generation.outcomes[0]!.secretsCreated.join(', ')}`);
+    if (drift.length) io.err(`Generated ${stack.output} from ${stack.sourceFile}.`);
+    const created = generation.outcomes[0]!.secretsCreated;
+    if (created.length) io.err(`${envFilePath(stack)}: created ${created.join(', ')}`);
   }
 }
 
@@ -150,13 +195,50 @@ async function pullMissingImages(project: ComposeProject, io: Io): Promise<void>
       .filter((l) => /error|denied|not found|timeout|no such host|connection/i.test(l))
       .slice(-3)
       .map((l) => `  ${l.trim()}`);
+    const registry = project.stack.imageRegistry;
     throw new OperationError(
       [
         `could not pull the images of ${missing.join(', ')}:`,
         ...why,
-        'Behind a registry mirror or in an air gap, set images.registry or images.overrides in the stack file.',
+        registry
+          ? `Is the mirror ${registry} (images.registry) reachable from the Docker engine, and does it hold them? Docker Hub's official images are under library/ there (${registry}/library/busybox:…).`
+          : 'Behind a registry mirror or in an air gap, set images.registry or images.overrides in the stack file.',
       ].join('\n'),
     );
+  }
+}
+
+/** What to do when the engine refuses ClickHouse's open-files limit. */
+function ulimitAdvice(stack: Stack): string {
+  return `The Docker engine refuses ClickHouse's open-files limit of ${stack.signoz.clickhouse.openFilesLimit} (signoz.clickhouse.openFilesLimit): lower it to what the engine allows, or raise the engine's own limit (LimitNOFILE in docker.service; Debian's allows 1048576).`;
+}
+
+/**
+ * SigNoz: the engine must grant ClickHouse its open-files limit, or it refuses the container at once (while
+ * the services after it wait). Asked with a throwaway container of the ClickHouse image, which is there.
+ */
+async function assertEngineGrantsOpenFiles(stack: Stack): Promise<void> {
+  if (stack.backend !== 'signoz') return;
+  const limit = stack.signoz.clickhouse.openFilesLimit;
+  const probe = await execa(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--ulimit',
+      `nofile=${limit}:${limit}`,
+      '--entrypoint',
+      'sh',
+      stack.images[SERVICE_NAMES.clickhouse]!,
+      '-c',
+      'true',
+    ],
+    { reject: false, timeout: 60_000 },
+  );
+  if (probe.exitCode !== 0 && /rlimit|ulimit|operation not permitted/i.test(String(probe.stderr))) {
+    throw new OperationError(`${ulimitAdvice(stack)}\n  docker said: ${firstLine(String(probe.stderr))}`);
   }
 }
 
@@ -190,11 +272,18 @@ async function startAndWait(
   process.once('SIGINT', onInterrupt);
   // Compose's --wait-timeout bounds only its last phase, not waiting on depends_on healthchecks.
   const deadline = setTimeout(stop('timeout'), options.waitTimeout * 1000);
-  const timer = setInterval(() => void project.ps().then((s) => !stopped && progress.update(s)), 1000);
+  // An empty answer (compose between two states, or failing to answer) would blank every line: skip it.
+  // An answer arriving after compose returned is older than the final one below: drop it.
+  let finished = false;
+  const timer = setInterval(
+    () => void project.ps().then((s) => !stopped && !finished && s.length > 0 && progress.update(s)),
+    1000,
+  );
   let result: Awaited<typeof child>;
   try {
     result = await child;
   } finally {
+    finished = true;
     clearInterval(timer);
     clearTimeout(deadline);
     process.removeListener('SIGINT', onInterrupt);
@@ -217,14 +306,14 @@ async function startAndWait(
       progress.update(probed);
       return probed;
     }
-    return fail(project, options, states, [
+    return fail(project, options, started, states, [
       {
         service: SERVICE_NAMES.collector,
         problem: `running, but ${probe.reason ?? `its health endpoint ${probe.via} does not answer`}`,
       },
     ]);
   }
-  return fail(project, options, states, [], String(result.all ?? ''));
+  return fail(project, options, started, states, [], String(result.all ?? ''));
 }
 
 /**
@@ -235,12 +324,18 @@ async function startAndWait(
 async function fail(
   project: ComposeProject,
   options: UpOptions,
+  started: number,
   states: ContainerState[],
   found: { service: string; problem: string }[],
   composeOutput = '',
 ): Promise<never> {
   const { stack } = project;
-  const lines = [`${stack.name} did not come up within ${options.waitTimeout}s.`];
+  const timedOut = Date.now() - started >= options.waitTimeout * 1000 - 1000;
+  const lines = [
+    timedOut
+      ? `${stack.name} did not come up within ${options.waitTimeout}s.`
+      : `${stack.name} failed to start.`,
+  ];
   const problems = [
     ...projectServices(stack)
       .map((s) => ({ ...s, state: states.find((c) => c.service === s.name) }))
@@ -263,6 +358,8 @@ async function fail(
     .slice(-5);
   if (composeErrors.length)
     lines.push('  docker compose said:', ...composeErrors.map((l) => `    ${l.trim()}`));
+  if (/rlimit|ulimit/i.test(composeOutput) && stack.backend === 'signoz')
+    lines.push(`  ${ulimitAdvice(stack)}`);
   if (options.keepOnFailure) {
     lines.push(`Left as it is for inspection (--keep-on-failure); "stackgen down ${stack.name}" removes it.`);
   } else {

@@ -87,6 +87,8 @@ export interface Stack {
   };
   /** Image reference per compose service name. */
   images: Record<string, string>;
+  /** The registry mirror prefix the default images are pulled through (images.registry). */
+  imageRegistry: string | undefined;
   /** What the user adds: their own dashboards, rule files and compose files (read at load), and patches. */
   extensions: UserFiles & {
     patches: StackParsed['patches'];
@@ -180,6 +182,7 @@ export function normalizeStack(
       },
     },
     images,
+    imageRegistry: registry?.replace(/\/+$/, ''),
     extensions: {
       ...userFiles,
       patches: parsed.patches,

@@ -303,7 +303,12 @@ export const SignozSchema = z
       })
       .default(HISTOGRAM_QUANTILE_URL)
       .describe(
-        'Where the ClickHouse histogramQuantile function is downloaded from at first start: a folder holding histogram-quantile_<os>_<arch>.tar.gz. Point it at a mirror in an air gap.',
+        'Where the ClickHouse histogramQuantile function is downloaded from at first start: a folder holding histogram-quantile_<os>_<arch>.tar.gz. Point it at a mirror in an air gap, or use histogramQuantileDir.',
+      ),
+    histogramQuantileDir: relativePath
+      .optional()
+      .describe(
+        'A folder of the repository holding histogram-quantile_linux_amd64.tar.gz (and/or _arm64), as SigNoz releases them: used instead of downloading, so the SigNoz stack starts with no network at all. Relative to the project root.',
       ),
   })
   .describe('Settings of the SigNoz backend (backend: signoz).');
@@ -332,6 +337,25 @@ export const TlsSchema = z
       .optional()
       .describe(
         'Your own certificates. Without them, stackgen makes a local CA and certificates for development.',
+      ),
+    extraNames: z
+      .array(
+        z.union(
+          [
+            z.ipv4(),
+            z.ipv6(),
+            z
+              .string()
+              .regex(
+                /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+              ),
+          ],
+          { error: 'expected a host name or an IP address, such as obs.example.lan or 192.168.1.20' },
+        ),
+      )
+      .default([])
+      .describe(
+        "More names and addresses the servers' certificates carry, for clients that reach the stack another way than by its service names or localhost: a LAN address, a DNS name. stackgen reissues its development certificates when a name is added.",
       ),
     insecureSkipVerify: z
       .boolean()

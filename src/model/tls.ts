@@ -49,11 +49,13 @@ export function tlsPaths(stack: Stack): TlsPaths | undefined {
 export function serverIdentities(
   stack: Stack,
 ): { role: 'collector' | 'tempo'; name: string; dnsNames: string[]; ips: string[] }[] {
+  const extra = stack.tls.extraNames;
+  const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
   const identity = (role: 'collector' | 'tempo', name: string) => ({
     role,
     name,
-    dnsNames: [name, 'localhost'],
-    ips: ['127.0.0.1'],
+    dnsNames: [name, 'localhost', ...extra.filter((n) => !isIp(n))],
+    ips: ['127.0.0.1', ...extra.filter(isIp)],
   });
   return [
     identity('collector', SERVICE_NAMES.collector),

@@ -59,6 +59,19 @@ export async function readUserFiles(
     );
     if (source) files.ruleFiles.push(source);
   }
+  const archives = parsed.signoz?.histogramQuantileDir;
+  if (archives !== undefined) {
+    const at = ['signoz', 'histogramQuantileDir'];
+    const names = await readdir(path.resolve(root, normal(archives))).catch(() => undefined);
+    if (!names)
+      issues.push({ path: at, message: `${archives} is not a folder of the project`, severity: 'error' });
+    else if (!names.some((n) => /^histogram-quantile_linux_(amd64|arm64)\.tar\.gz$/.test(n)))
+      issues.push({
+        path: at,
+        message: `${archives} holds no histogram-quantile_linux_amd64.tar.gz or _arm64.tar.gz (SigNoz's release files)`,
+        severity: 'error',
+      });
+  }
   for (const [i, named] of parsed.include.entries()) {
     const source = await readSource(root, normal(named), [], ['include', i], issues);
     if (source?.kind === 'folder') {

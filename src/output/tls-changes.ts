@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Stack } from '../model/normalize.js';
 import { GENERATED_TLS_DIR, serverIdentities, tlsPaths } from '../model/tls.js';
-import { createCa, issueServerCertificate, type PemPair } from '../tls/certificates.js';
+import { createCa, inspectCertificate, issueServerCertificate, type PemPair } from '../tls/certificates.js';
 import type { FileChange } from './atomic.js';
 import { OperationError } from '../errors.js';
 import { FolderGuard } from './paths.js';
@@ -51,8 +51,15 @@ export async function tlsChanges(
   }
   for (const identity of serverIdentities(stack)) {
     const pair = identity.role === 'tempo' ? paths.tempo! : paths.collector;
-    // A new CA invalidates every certificate; otherwise only missing ones are issued.
-    if (reuseCa && (await read(pair.cert)) !== undefined && (await read(pair.key)) !== undefined) continue;
+    // A new CA invalidates every certificate; otherwise only missing ones are issued, and those lacking a
+    // name the stack now asks for (tls.extraNames).
+    const existing = reuseCa ? await read(pair.cert) : undefined;
+    if (
+      existing !== undefined &&
+      (await read(pair.key)) !== undefined &&
+      (await carriesNames(existing, ca, identity))
+    )
+      continue;
     const issued = await issueServerCertificate(ca, identity);
     write(pair.cert, issued.cert, 0o644);
     write(pair.key, issued.key, 0o644);
@@ -63,4 +70,17 @@ export async function tlsChanges(
     // Always: a .gitignore line lost since the keys were made comes back.
     ignore: [`/${stack.output}/${GENERATED_TLS_DIR}/`],
   };
+}
+
+async function carriesNames(
+  cert: string,
+  ca: PemPair,
+  identity: { dnsNames: string[]; ips: string[] },
+): Promise<boolean> {
+  const facts = await inspectCertificate(cert, ca.cert).catch(() => undefined);
+  return (
+    !!facts &&
+    identity.dnsNames.every((n) => facts.dnsNames.includes(n)) &&
+    identity.ips.every((ip) => facts.ips.includes(ip))
+  );
 }

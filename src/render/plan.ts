@@ -1,7 +1,7 @@
 /**
  * renderStack: Stack → RenderPlan, entirely in memory. No file system here; `output/` writes plans.
  */
-import type { Stack } from '../model/normalize.js';
+import { normalPath, type Stack } from '../model/normalize.js';
 import { sha256, withHeader, type FileFormat } from './marker.js';
 import { renderTemplate } from './templates.js';
 import { tlsInputs } from '../model/tls.js';
@@ -143,7 +143,11 @@ export function renderStack(stack: Stack): RenderPlan {
 /** The user's own files and folders compose mounts, relative to the output folder. */
 export function userInputs(stack: Stack): string[] {
   const { dashboards, ruleFiles } = stack.extensions;
-  return [...dashboards, ...ruleFiles].map((source) => path.posix.relative(stack.output, source.path));
+  const archives = stack.backend === 'signoz' ? stack.signoz.histogramQuantileDir : undefined;
+  return [
+    ...[...dashboards, ...ruleFiles].map((s) => s.path),
+    ...(archives ? [normalPath(archives)] : []),
+  ].map((source) => path.posix.relative(stack.output, source));
 }
 
 /**

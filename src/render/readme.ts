@@ -63,7 +63,8 @@ function filesOf(view: BaseView): FileRow[] {
       },
       {
         path: 'clickhouse/fetch-histogram-quantile.sh',
-        description: 'Downloads that function once, from signoz.histogramQuantileUrl.',
+        description:
+          'Puts that function into ClickHouse once: from signoz.histogramQuantileDir, else downloaded from signoz.histogramQuantileUrl.',
       },
       { path: 'clickhouse-keeper/keeper.yaml', description: 'ClickHouse Keeper, one server.' },
     );
@@ -146,7 +147,8 @@ export function buildReadme(view: BaseView) {
     totalMemory: mib(totalMemoryMiB(stack)),
     endpoints: stackEndpoints(stack).map((e) => ({ ...e, host: e.host ?? 'not published' })),
     files: filesOf(view),
-    secretNames: view.secrets.map((s) => s.name),
+    // Ids (the env's own, SigNoz's organisation) live in .env too, but are not secrets.
+    secretNames: view.secrets.filter((s) => s.kind !== 'id').map((s) => s.name),
     generateCommand: `npx stackgen generate ${stack.sourceFile}`,
     // The stack's name first: "stackgen logs signoz" alone would mean a stack called signoz.
     signozLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.signoz} ${SERVICE_NAMES.collector}`,

@@ -15,7 +15,7 @@ import { featuresOf, type Features, type PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
 import { prometheusView } from './views/prometheus.js';
 import { signozView } from './views/signoz.js';
-import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from './secret-names.js';
+import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION, STACKGEN_ENV_ID } from './secret-names.js';
 
 export type { PortView };
 export { DATASOURCE_UIDS } from '../model/grafana.js';
@@ -91,6 +91,14 @@ function secretsOf(stack: Stack, has: Features): Secret[] {
       name: 'GRAFANA_ADMIN_PASSWORD',
       description: `Password of the Grafana user "${stack.grafana.adminUser}".`,
       kind: 'password',
+    });
+  }
+  if (secrets.length) {
+    secrets.push({
+      name: STACKGEN_ENV_ID,
+      description:
+        'Which .env this is (not a secret): "stackgen up" checks the data volumes were made with it, so new secrets never meet old data unnoticed. Never change it.',
+      kind: 'id',
     });
   }
   return secrets;

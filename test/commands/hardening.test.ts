@@ -40,7 +40,9 @@ describe('secrets stay out of git', () => {
       expect(result.exitCode, result.stderr).toBe(0);
       expect(existsSync(path.join(dir, 'deploy/obs/compose.yaml'))).toBe(true);
       expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toContain('/deploy/obs/.env\n');
-      expect(result.stderr).toContain('deploy/obs/.env: new random GRAFANA_ADMIN_PASSWORD (git-ignored)');
+      expect(result.stderr).toContain(
+        'deploy/obs/.env: new random GRAFANA_ADMIN_PASSWORD, STACKGEN_ENV_ID (git-ignored)',
+      );
       await execa('git', ['add', '-A'], { cwd: dir });
       const staged = (await execa('git', ['diff', '--cached', '--name-only'], { cwd: dir })).stdout;
       expect(staged).toContain('deploy/obs/compose.yaml');

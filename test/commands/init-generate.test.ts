@@ -179,6 +179,28 @@ describe('stackgen generate', () => {
     expect(await readFile(path.join(cwd, 'deploy/demo/.env'), 'utf8')).toBe(env);
   });
 
+  it('reports the output folder of a renamed stack, and --check fails on it', async () => {
+    const cwd = await testdir({ 'stacks/demo.yaml': stackYaml() });
+    await run.generate(cwd);
+    await writeFile(path.join(cwd, 'stacks/demo.yaml'), stackYaml('', 'shop'));
+    const io = captureIo();
+    await run.generate(cwd, {}, io);
+    expect(io.stderr).toContain(
+      'warning: deploy/demo was generated from stacks/demo.yaml, which no longer writes there (a stack renamed, moved or deleted): if its project still runs, stop it ("docker compose -p demo down", or "docker compose -f deploy/demo/compose.yaml down"), then delete deploy/demo and its lines in .gitignore',
+    );
+    // Everything the stack writes is current, and still --check fails, naming the folder.
+    const check = captureIo();
+    await expect(run.generate(cwd, { check: true }, check)).rejects.toThrow(
+      'an output folder no stack writes any more is left over (above): remove it',
+    );
+    expect(check.stdout).toEqual([
+      'deploy/shop: up to date with stacks/demo.yaml (12 files)',
+      expect.stringMatching(/^orphaned folder: deploy\/demo was generated from stacks\/demo.yaml/),
+    ]);
+    await rm(path.join(cwd, 'deploy/demo'), { recursive: true });
+    await expect(run.generate(cwd, { check: true })).resolves.toMatchObject({ upToDate: true });
+  });
+
   it('writes nothing when any stack file is invalid, and reports all of them', async () => {
     const cwd = await testdir({
       'stacks/good.yaml': stackYaml('', 'good'),

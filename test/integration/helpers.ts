@@ -27,6 +27,8 @@ export async function dispose(projects: string[], folder: string | undefined): P
     await execa('docker', ['compose', '-p', name, 'down', '--volumes', '--remove-orphans'], {
       reject: false,
     });
+    // stackgen's mark of which .env the data belongs to is not in the compose file.
+    await execa('docker', ['volume', 'rm', `${name}_stackgen-env`], { reject: false });
   }
   if (folder) await rm(folder, { recursive: true, force: true });
 }

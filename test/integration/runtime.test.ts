@@ -8,10 +8,10 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   BIN,
   containers as containersOf,
@@ -22,7 +22,9 @@ import {
   upTargets,
   volumes as volumesOf,
 } from './helpers.js';
+import { up } from '../../src/commands/up.js';
 import { lockPath, stackLock } from '../../src/lock.js';
+import { captureIo } from '../helpers/testdir.js';
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgit';
@@ -107,9 +109,23 @@ describe.sequential('the Jaeger stack on the real engine', () => {
       .stdout;
     const file = path.join(project!, `stacks/${NAME}.yaml`);
     const original = await readFile(file, 'utf8');
+    onTestFinished(() => writeFile(file, original));
     await writeFile(file, `${original}collector:\n  batch:\n    timeout: 750ms\n`);
-    expect((await stackgen(['generate'])).exitCode).toBe(0);
-    expect((await stackgen(['up'])).exitCode).toBe(0);
+    // With nobody to ask (no terminal), up says what to run and starts nothing.
+    const stale = await stackgen(['up']);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain(
+      `deploy/${NAME} is not up to date with stacks/${NAME}.yaml (collector/config.yaml stale, compose.yaml stale)`,
+    );
+    expect(stale.stderr).toContain('run "npx stackgen generate", then "stackgen up" again');
+    // On a terminal it offers to generate first, and goes on.
+    const asked: string[] = [];
+    const io = { ...captureIo(), ask: async (question: string) => (asked.push(question), 'y') };
+    await up({ cwd: project!, io, stack: undefined, waitTimeout: 180, keepOnFailure: false });
+    expect(asked).toEqual([
+      `stacks/${NAME}.yaml changed since deploy/${NAME} was generated (collector/config.yaml stale, compose.yaml stale). Generate now? [Y/n] `,
+    ]);
+    expect(io.stderr).toContain(`Generated deploy/${NAME} from stacks/${NAME}.yaml.`);
     const after = (await execa('docker', ['inspect', `${NAME}-otel-collector-1`, '--format', '{{.Id}}']))
       .stdout;
     expect(after).not.toBe(before);
@@ -180,7 +196,44 @@ describe.sequential('the Jaeger stack on the real engine', () => {
     const logs = await stackgen(['logs', 'otel-collector']);
     expect(logs.exitCode).toBe(0);
     expect(logs.stdout).toContain('stand-in otel-collector: received POST /v1/traces');
+
+    // down while the app runs: the networks it uses stay, and down says which container holds them.
+    const down = await stackgen(['down']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    for (const network of [`${NAME}-apps`, `${NAME}-net`]) {
+      expect(down.stdout).toContain(
+        `Kept the network ${network}: app-web-1 still uses it. It goes with the next "stackgen down ${NAME}" once they stop (or with "docker network rm ${network}").`,
+      );
+    }
+    expect(await containers()).toEqual([]);
     await appCompose('down');
+    expect((await stackgen(['down'])).stdout).not.toContain('Kept the network');
+    expect((await execa('docker', ['network', 'ls', '-q', '--filter', `name=${NAME}-`])).stdout).toBe('');
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+  });
+
+  it('names the running project of a renamed stack, and the folder it left behind', async () => {
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace(`name: ${NAME}`, `name: ${NAME}b`));
+    // Put back even when an expectation fails: the tests after this one start the stack by its name.
+    onTestFinished(() => writeFile(file, original));
+    const generated = await stackgen(['generate']);
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    expect(generated.stderr).toContain(
+      `warning: deploy/${NAME} was generated from stacks/${NAME}.yaml, which no longer writes there`,
+    );
+    const check = await stackgen(['generate', '--check']);
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toContain(`orphaned folder: deploy/${NAME} `);
+    const status = await stackgen(['status']);
+    expect(status.stderr).toContain(
+      `warning: the compose project ${NAME} (deploy/${NAME}/compose.yaml) has containers, but no stack of this project is named ${NAME} any more (renamed?): "docker compose -p ${NAME} down" removes them`,
+    );
+    await writeFile(file, original);
+    await rm(path.join(project!, `deploy/${NAME}b`), { recursive: true });
+    expect((await stackgen(['generate', '--check'])).exitCode).toBe(0);
+    expect((await stackgen(['status'])).stderr).not.toContain('renamed?');
   });
 
   it('has the real Prometheus scraping every configured target, on 127.0.0.1', async () => {
@@ -258,6 +311,43 @@ describe.sequential('the Jaeger stack on the real engine', () => {
     expect(logs.stdout).toContain('application/x-protobuf');
   });
 
+  it('refuses a .env made anew while the data stays, and up --new-secrets hands the data the new secrets', async () => {
+    const env = path.join(project!, `deploy/${NAME}/.env`);
+    const password = (text: string) => /^GRAFANA_ADMIN_PASSWORD=(.*)$/m.exec(text)![1]!;
+    const grafanaAnswers = (user: string) =>
+      fetch(`http://127.0.0.1:${PORTS.grafana}/api/datasources/uid/prometheus/health`, {
+        headers: { authorization: `Basic ${Buffer.from(`admin:${user}`).toString('base64')}` },
+      }).then((r) => r.status);
+    const before = await readFile(env, 'utf8');
+    expect(await grafanaAnswers(password(before))).toBe(200);
+
+    expect((await stackgen(['down'])).exitCode).toBe(0);
+    await rm(env);
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const after = await readFile(env, 'utf8');
+    expect(password(after)).not.toBe(password(before));
+
+    const refused = await stackgen(['up']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain(
+      `deploy/${NAME}/.env is not the .env the data of ${NAME} was made with (${NAME}_grafana-data, ${NAME}_jaeger-data, ${NAME}_prometheus-data): it was deleted or replaced, and its secrets are new, so Grafana's admin password in that data no longer matches.`,
+    );
+    expect(refused.stderr).toContain(`"stackgen up ${NAME} --new-secrets"`);
+    expect(await containers()).toEqual([]);
+
+    const adopted = await stackgen(['up', '--new-secrets']);
+    expect(adopted.exitCode, adopted.stderr).toBe(0);
+    expect(adopted.stderr).toContain(
+      `${NAME} keeps its data and now uses the secrets of deploy/${NAME}/.env.`,
+    );
+    expect(
+      await eventually(async () => ((await grafanaAnswers(password(after))) === 200 ? true : undefined), 15),
+    ).toBe(true);
+    expect(await grafanaAnswers(password(before))).toBe(401);
+    // The data now belongs to this .env: a plain up goes through.
+    expect((await stackgen(['up'])).exitCode).toBe(0);
+  });
+
   it('keeps volumes on down, so a second up finds Prometheus data; down --volumes --yes deletes them', async () => {
     const scrapedAt = Math.floor(Date.now() / 1000);
     const samplesAt = (time: number) =>
@@ -276,6 +366,8 @@ describe.sequential('the Jaeger stack on the real engine', () => {
       `${NAME}_grafana-data`,
       `${NAME}_jaeger-data`,
       `${NAME}_prometheus-data`,
+      // stackgen's mark of which .env the data was made with.
+      `${NAME}_stackgen-env`,
     ]);
 
     expect((await stackgen(['up'])).exitCode).toBe(0);
@@ -313,7 +405,7 @@ describe.sequential('concurrency and interruption', () => {
 
     const second = await stackgen(['up']);
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toBe(
+    expect(second.stderr).toContain(
       `another "stackgen up" (pid ${first.pid}) is working on the ${NAME} stack; wait for it to finish (lock: ${await stackLockFile()})`,
     );
     // Another spelling of the same engine's address is the same engine: still refused.
@@ -372,7 +464,7 @@ describe.sequential('faults', () => {
     const result = await stackgen(['up'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(
-      /^the Docker engine at unix:\/\/\/nonexistent\/docker\.sock does not answer \(/,
+      /^Checking the sgit stack \(stacks\/sgit\.yaml\) before starting it …\nthe Docker engine at unix:\/\/\/nonexistent\/docker\.sock does not answer \(/,
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(await containers()).toEqual([]);

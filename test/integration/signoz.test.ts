@@ -13,7 +13,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containers, createProject, dispose, eventually, stackgenIn, upTargets } from './helpers.js';
-import { buildStandins, STANDINS } from './standins.js';
+import { buildStandins, STANDINS, writeUdfArchives } from './standins.js';
 
 const NAME = 'sgsignoz';
 // Below the ephemeral port range (32768 and up on Linux), so no outgoing connection of this machine holds one.
@@ -162,5 +162,75 @@ describe.sequential('the SigNoz stack on the real engine', () => {
     const logs = await stackgen(['logs', NAME, 'clickhouse-user-scripts']);
     expect(logs.stdout).toContain('histogramQuantile is in place');
     expect((await stackgen(['down', '--volumes', '--yes'])).exitCode).toBe(0);
+  });
+
+  /** The stack file with one line of its signoz section replaced, then generated. */
+  async function withSignozLine(line: string): Promise<void> {
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    const text = (await readFile(file, 'utf8')).replace(/^ {2}histogramQuantile\w+: .*$/m, `  ${line}`);
+    await writeFile(file, text);
+    const generated = await stackgen(['generate']);
+    expect(generated.exitCode, generated.stderr).toBe(0);
+  }
+
+  it('fails at once when the histogramQuantile download fails, naming the URL', async () => {
+    // 127.0.0.1 inside the step's container: nothing listens on port 9, so the download is refused at once.
+    await withSignozLine('histogramQuantileUrl: http://127.0.0.1:9/udf');
+    const result = await stackgen(['up', '--wait-timeout', '300']);
+    expect(result.exitCode).toBe(1);
+    // Not the timeout: compose stops at the step's failed exit, and up says so.
+    expect(result.stderr).toContain(`${NAME} failed to start.`);
+    expect(result.stderr).toMatch(/clickhouse-user-scripts: exited \(code 1\)/);
+    expect(result.stderr).toContain('could not download http://127.0.0.1:9/udf/histogram-quantile_linux_');
+    expect(await containers(NAME)).toEqual([]);
+  });
+
+  it('takes histogramQuantile from a folder of the repository, downloading nothing', async () => {
+    await writeUdfArchives(path.join(project!, 'vendor/histogram-quantile'));
+    await withSignozLine('histogramQuantileDir: vendor/histogram-quantile');
+    const result = await stackgen(['up']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const logs = await stackgen(['logs', NAME, 'clickhouse-user-scripts']);
+    expect(logs.stdout).toContain(
+      'histogramQuantile installed from /etc/stackgen/histogram-quantile/histogram-quantile_linux_',
+    );
+    expect((await stackgen(['down', '--volumes', '--yes'])).exitCode).toBe(0);
+  });
+
+  it('refuses at once an open-files limit the engine does not grant, naming the key', async (context) => {
+    const limit = 1048576;
+    const granted = await execa(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--ulimit',
+        `nofile=${limit}:${limit}`,
+        '--entrypoint',
+        'sh',
+        STANDINS.clickhouse,
+        '-c',
+        'true',
+      ],
+      { reject: false },
+    );
+    // An engine allowed 1048576 open files (Debian's docker.service) grants it: nothing to refuse there.
+    if (granted.exitCode === 0) context.skip();
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('openFilesLimit: 16384', `openFilesLimit: ${limit}`),
+    );
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const result = await stackgen(['up']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      `The Docker engine refuses ClickHouse's open-files limit of ${limit} (signoz.clickhouse.openFilesLimit)`,
+    );
+    // Refused before anything started.
+    expect(result.stderr).not.toContain('Starting');
+    expect(await containers(NAME)).toEqual([]);
   });
 });

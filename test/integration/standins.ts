@@ -43,7 +43,7 @@ const BUILDER_REVISION = 3;
 
 const METRICS = '# HELP standin_up A stand-in serving metrics.\n# TYPE standin_up gauge\nstandin_up 1\n';
 const APPLETS =
-  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname nslookup'.split(
+  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname nslookup killall'.split(
     ' ',
   );
 
@@ -81,6 +81,7 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
   },
   grafana: {
     entrypoint: ['/standin/grafana.sh'],
+    links: { '/usr/bin/grafana': '/standin/grafana-cli.sh' },
     user: '472:0',
     files: { '/www/grafana/api/health': '{"database":"ok"}', '/www/grafana/metrics': METRICS },
     owned: { '/var/lib/grafana': 472, '/www/grafana/api/datasources': 472 },
@@ -223,8 +224,12 @@ async function addPrometheus(root: string): Promise<void> {
   }
 }
 
-/** A fake histogramQuantile executable, packed as SigNoz releases it, for each architecture. */
 async function addUdfMirror(root: string): Promise<void> {
+  await writeUdfArchives(path.join(root, 'www/grafana/udf'));
+}
+
+/** A fake histogramQuantile executable, packed as SigNoz releases it, for each architecture, into `dir`. */
+export async function writeUdfArchives(dir: string): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'stackgen-udf-'));
   try {
     await writeFile(
@@ -232,11 +237,11 @@ async function addUdfMirror(root: string): Promise<void> {
       '#!/bin/sh\n# stand-in histogramQuantile\necho 0\n',
       { mode: 0o755 },
     );
-    await mkdir(path.join(root, 'www/grafana/udf'), { recursive: true });
+    await mkdir(dir, { recursive: true });
     for (const arch of ['amd64', 'arm64']) {
       await execa('tar', [
         '-czf',
-        path.join(root, `www/grafana/udf/histogram-quantile_linux_${arch}.tar.gz`),
+        path.join(dir, `histogram-quantile_linux_${arch}.tar.gz`),
         '-C',
         work,
         'histogram-quantile',

@@ -12,7 +12,7 @@ describe('stack secrets', () => {
   it('creates .env with a random value and git-ignores it', async () => {
     const root = await testdir({ '.gitignore': 'node_modules/' });
     const { changes, created, ignore } = await secretsChanges(root, plan());
-    expect(created).toEqual(['GRAFANA_ADMIN_PASSWORD']);
+    expect(created).toEqual(['GRAFANA_ADMIN_PASSWORD', 'STACKGEN_ENV_ID']);
     expect(changes.map((c) => path.relative(root, c.path))).toEqual(['deploy/demo/.env']);
     expect(changes[0]!.content).toMatch(/^GRAFANA_ADMIN_PASSWORD=[A-Za-z0-9_-]{24}-Aa1$/m);
     expect(changes[0]!.mode).toBe(0o600);
@@ -23,7 +23,7 @@ describe('stack secrets', () => {
   });
 
   it('never replaces a value, and adds nothing when every secret is there', async () => {
-    const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\n' });
+    const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\nSTACKGEN_ENV_ID=x\n' });
     await chmod(path.join(root, 'deploy/demo/.env'), 0o600);
     // The .gitignore line is asked for even so: a lost one comes back.
     expect(await secretsChanges(root, plan())).toEqual({
@@ -35,12 +35,16 @@ describe('stack secrets', () => {
   });
 
   it('narrows an existing .env that others can read to 0600, keeping its content', async () => {
-    const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\n' });
+    const root = await testdir({ 'deploy/demo/.env': 'GRAFANA_ADMIN_PASSWORD=mine\nSTACKGEN_ENV_ID=x\n' });
     await chmod(path.join(root, 'deploy/demo/.env'), 0o644);
     const { changes, tightened } = await secretsChanges(root, plan());
     expect(tightened).toBe(true);
     expect(changes).toEqual([
-      { path: path.join(root, 'deploy/demo/.env'), content: 'GRAFANA_ADMIN_PASSWORD=mine\n', mode: 0o600 },
+      {
+        path: path.join(root, 'deploy/demo/.env'),
+        content: 'GRAFANA_ADMIN_PASSWORD=mine\nSTACKGEN_ENV_ID=x\n',
+        mode: 0o600,
+      },
     ]);
   });
 
@@ -75,7 +79,7 @@ describe('stack secrets', () => {
     const { changes } = await secretsChanges(root, plan());
     expect(changes).toHaveLength(1);
     expect(changes[0]!.content).toMatch(
-      /^OTHER=1\n# Password of the Grafana user "admin"\.\nGRAFANA_ADMIN_PASSWORD=\S{28}\n$/,
+      /^OTHER=1\n# Password of the Grafana user "admin"\.\nGRAFANA_ADMIN_PASSWORD=\S{28}\n# Which \.env this is .*\nSTACKGEN_ENV_ID=[0-9a-f-]{36}\n$/,
     );
   });
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { StackInvalidError } from '../../src/errors.js';
+import { loadStackText } from '../../src/model/load.js';
 import { formatPath } from '../../src/model/locate.js';
 import { validateStack } from '../../src/model/validate.js';
 import { renderStack, type RenderPlan } from '../../src/render/plan.js';
+import { testdir } from '../helpers/testdir.js';
 
 function validate(raw: Record<string, unknown>) {
   return validateStack({ name: 'sz', backend: 'signoz', ...raw }, 'stacks/sz.yaml');
@@ -88,6 +91,7 @@ describe('the SigNoz stack', () => {
       'SIGNOZ_ADMIN_PASSWORD',
       'SIGNOZ_ORG_ID',
       'SIGNOZ_POSTGRES_PASSWORD',
+      'STACKGEN_ENV_ID',
     ]);
     const env = compose(p).services.signoz!.environment!;
     expect(env.SIGNOZ_TOKENIZER_JWT_SECRET).toMatch(/^\$\{SIGNOZ_JWT_SECRET:\?/);
@@ -114,5 +118,40 @@ describe('the SigNoz stack', () => {
     ).toEqual({
       nofile: { soft: 65536, hard: 65536 },
     });
+  });
+});
+
+describe('histogramQuantile from a folder of the repository (signoz.histogramQuantileDir)', () => {
+  const text = (dir: string) => `name: sz\nbackend: signoz\nsignoz:\n  histogramQuantileDir: ${dir}\n`;
+  const load = async (root: string, dir: string) =>
+    loadStackText(root, 'stacks/sz.yaml', text(dir)).catch((error: unknown) => {
+      if (error instanceof StackInvalidError)
+        return error.issues.map((i) => `${i.line}:${i.col} ${i.path}: ${i.message}`);
+      throw error;
+    });
+
+  it('mounts the folder into the step and names it, instead of downloading', async () => {
+    const root = await testdir({ 'vendor/hq/histogram-quantile_linux_amd64.tar.gz': 'archive' });
+    const loaded = await load(root, 'vendor/hq');
+    if (Array.isArray(loaded)) throw new Error(loaded.join('\n'));
+    const files = renderStack(loaded.stack).files;
+    const step = parse(files.find((f) => f.path === 'compose.yaml')!.content).services[
+      'clickhouse-user-scripts'
+    ];
+    expect(files.find((f) => f.path === 'README.md')!.content).toContain(
+      "At its first start the stack takes ClickHouse's histogramQuantile function from\n`vendor/hq` (`signoz.histogramQuantileDir`), a folder of the repository: it needs no network.",
+    );
+    expect(step.volumes).toContain('../../vendor/hq:/etc/stackgen/histogram-quantile:ro');
+    expect(step.environment.HISTOGRAM_QUANTILE_DIR).toBe('/etc/stackgen/histogram-quantile');
+  });
+
+  it('is refused, at the key, when missing or holding no release archive', async () => {
+    const root = await testdir({ 'vendor/empty/README': 'nothing here' });
+    expect(await load(root, 'vendor/none')).toEqual([
+      '4:25 signoz.histogramQuantileDir: vendor/none is not a folder of the project',
+    ]);
+    expect(await load(root, 'vendor/empty')).toEqual([
+      "4:25 signoz.histogramQuantileDir: vendor/empty holds no histogram-quantile_linux_amd64.tar.gz or _arm64.tar.gz (SigNoz's release files)",
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,31 @@ describe('development certificates', () => {
     const after = await readTree(path.join(cwd, 'deploy/secure/tls'));
     expect(Object.keys(after)).toEqual(Object.keys(before));
     for (const file of Object.keys(before)) expect(after[file], file).not.toBe(before[file]);
+  });
+
+  it('are reissued, CA kept, when tls.extraNames asks for a name they lack', async () => {
+    const cwd = await testdir({ 'stacks/secure.yaml': tempoStack });
+    const run = () => generate({ cwd, io: captureIo(), files: [], check: false, force: false });
+    await run();
+    const dir = path.join(cwd, 'deploy/secure/tls');
+    const before = await readTree(dir);
+    await writeFile(
+      path.join(cwd, 'stacks/secure.yaml'),
+      `${tempoStack}  extraNames: [obs.lan, 192.168.1.20]\n`,
+    );
+    await run();
+    const after = await readTree(dir);
+    expect(after['ca.crt']).toBe(before['ca.crt']);
+    const server = { cert: after['tempo.crt']!, key: after['tempo.key']! };
+    expect(await inspectCertificate(server.cert, after['ca.crt']!)).toMatchObject({
+      dnsNames: ['tempo', 'localhost', 'obs.lan'],
+      ips: ['127.0.0.1', '192.168.1.20'],
+      signedByCa: true,
+    });
+    expect(await handshake(server, after['ca.crt']!, 'obs.lan')).toBe('ok');
+    // Once they carry the names, later runs keep them.
+    await run();
+    expect(await readTree(dir)).toEqual(after);
   });
 
   it('says when TLS is off', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StackInvalidError } from '../../src/errors.js';
@@ -17,7 +17,7 @@ tls:
 `;
 
 async function project(
-  options: { tempoNames?: string[]; otherCa?: boolean; missing?: string } = {},
+  options: { tempoNames?: string[]; otherCa?: boolean; missing?: string; swapKeys?: boolean } = {},
 ): Promise<string> {
   const root = await testdir({ 'stacks/secure.yaml': stack });
   const ca = await createCa('users');
@@ -40,6 +40,7 @@ async function project(
     'certs/tempo.key': tempo.key,
   };
   delete files[options.missing ?? ''];
+  if (options.swapKeys) files['certs/tempo.key'] = collector.key;
   await mkdir(path.join(root, 'certs'));
   for (const [file, content] of Object.entries(files)) await writeFile(path.join(root, file), content);
   return root;
@@ -77,5 +78,36 @@ describe("the user's own TLS files", () => {
     expect(await problems(await project({ missing: 'certs/tempo.key' }))).toEqual([
       '8:42 tls.files.tempo.key: certs/tempo.key does not exist',
     ]);
+  });
+
+  it('must hold the key of their certificate', async () => {
+    expect(await problems(await project({ swapKeys: true }))).toEqual([
+      '8:42 tls.files.tempo.key: certs/tempo.key is not the key of certs/tempo.crt: the server could not prove it holds the certificate',
+    ]);
+  });
+
+  it.runIf(process.platform === 'linux' && process.getuid?.() !== 10001)(
+    'must be readable by the user the services run as (uid 10001)',
+    async () => {
+      const root = await project();
+      await chmod(path.join(root, 'certs/tempo.key'), 0o600);
+      expect(await problems(root)).toEqual([
+        expect.stringMatching(
+          /^8:42 tls\.files\.tempo\.key: certs\/tempo\.key is not readable by uid 10001, the user the collector and Tempo run as \(mode 0600, owner \d+:\d+\)/,
+        ),
+      ]);
+      await chmod(path.join(root, 'certs/tempo.key'), 0o640);
+      await chown(path.join(root, 'certs/tempo.key'), process.getuid!(), 10001).catch(() => undefined);
+      if ((await stat(path.join(root, 'certs/tempo.key'))).gid === 10001)
+        expect(await problems(root)).toEqual([]);
+    },
+  );
+
+  it('carry the names of tls.extraNames', async () => {
+    const root = await project();
+    const withExtra = stack.replace('  enabled: true\n', '  enabled: true\n  extraNames: [192.168.1.20]\n');
+    await expect(loadStackText(root, 'stacks/secure.yaml', withExtra)).rejects.toThrow(
+      'certs/tempo.crt does not name 192.168.1.20',
+    );
   });
 });

@@ -2,10 +2,14 @@
  * SigNoz: ClickHouse Keeper, ClickHouse with its user scripts, the optional PostgreSQL metastore, the
  * schema migrator, SigNoz itself, and the parts of its collector that differ from otelcol-contrib.
  */
+import path from 'node:path';
 import { memoryLimits } from '../../model/memory.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import { publisher, type Features } from './common.js';
+import { normalPath, SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { publisher, readOnlyMount, type Features } from './common.js';
+
+/** Where the user-scripts step finds signoz.histogramQuantileDir. */
+const HISTOGRAM_QUANTILE_DIR = '/etc/stackgen/histogram-quantile';
 
 /** ClickHouse's native protocol, as SigNoz's components address it. */
 const CLICKHOUSE_DSN = `tcp://${SERVICE_NAMES.clickhouse}:${INTERNAL_PORTS.clickhouseNative}`;
@@ -94,6 +98,14 @@ export function signozView(stack: Stack, has: Features) {
       service: SERVICE_NAMES.clickhouseUserScripts,
       image: image(SERVICE_NAMES.clickhouseUserScripts),
       url: signoz.histogramQuantileUrl.replace(/\/+$/, ''),
+      // From a folder of the repository instead, when the stack file names one.
+      dirMount: signoz.histogramQuantileDir
+        ? readOnlyMount(
+            path.posix.relative(stack.output, normalPath(signoz.histogramQuantileDir)),
+            HISTOGRAM_QUANTILE_DIR,
+          )
+        : undefined,
+      dir: HISTOGRAM_QUANTILE_DIR,
     },
     postgres: postgres
       ? {

@@ -13,7 +13,10 @@ for uid in $(sed -n 's/^ *uid: *//p' /etc/grafana/provisioning/datasources/datas
   mkdir -p "/www/grafana/api/datasources/uid/$uid" || fail "cannot write /www/grafana as uid $(id -u)"
   printf '{"status":"OK","message":"stand-in: provisioned"}' >"/www/grafana/api/datasources/uid/$uid/health"
 done
-printf '/api/datasources:%s:%s\n' "${GF_SECURITY_ADMIN_USER:-admin}" "$GF_SECURITY_ADMIN_PASSWORD" >/var/lib/grafana/standin/httpd.conf
+# Like Grafana, the admin password of the first start is kept in the data volume; later values of
+# GF_SECURITY_ADMIN_PASSWORD are ignored ("grafana cli admin reset-admin-password" changes it).
+[ -f /var/lib/grafana/standin/admin-password ] || printf '%s' "$GF_SECURITY_ADMIN_PASSWORD" >/var/lib/grafana/standin/admin-password
+printf '/api/datasources:%s:%s\n' "${GF_SECURITY_ADMIN_USER:-admin}" "$(cat /var/lib/grafana/standin/admin-password)" >/var/lib/grafana/standin/httpd.conf
 httpd -f -p 3000 -h /www/grafana -c /var/lib/grafana/standin/httpd.conf &
 echo "stand-in $NAME: provisioning mounted, admin password set"
 wait
