@@ -77,12 +77,29 @@ export async function withLock<T>(subject: LockSubject, command: string, work: (
 /** The locks this process holds: how to release each, and the command that took it. */
 const held = new Map<() => void, string>();
 
+/** How many steps handle Ctrl-C themselves right now (up's wait). */
+let takenOver = 0;
+
 /**
- * Ctrl-C while no command handles it (a preflight step, a write): release every lock, then end as Ctrl-C
- * ends a process. A command that handles Ctrl-C itself (up's wait) ends through its `finally` instead.
+ * For a step that handles Ctrl-C itself and ends through its `finally` (up's wait): until the returned
+ * function is called, Ctrl-C is left to it. Other SIGINT listeners (execa's clean-up of child processes)
+ * do not count: they never end the process while another listener exists.
+ */
+export function takeOverInterrupts(): () => void {
+  takenOver++;
+  let given = false;
+  return () => {
+    if (!given) takenOver--;
+    given = true;
+  };
+}
+
+/**
+ * Ctrl-C while no step handles it (a check before starting, a write): release every lock, then end as
+ * Ctrl-C ends a process.
  */
 function onInterrupt(): void {
-  if (process.listeners('SIGINT').some((listener) => listener !== onInterrupt)) return;
+  if (takenOver > 0) return;
   const command = [...held.values()][0];
   for (const release of [...held.keys()]) release();
   process.stderr.write(`\nstackgen ${command}: interrupted\n`);

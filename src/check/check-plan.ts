@@ -10,11 +10,15 @@ import { InternalError, StackInvalidError, type Issue } from '../errors.js';
 import type { LoadedStack } from '../model/load.js';
 import { PatchError } from '../render/patches.js';
 import { renderStack, type RenderedFile, type RenderPlan } from '../render/plan.js';
+import { CheckCache } from './check-cache.js';
 import { collectorConfigProblems } from './collector.js';
 import { composeSchemaErrors } from './compose-schema.js';
 import { dashboardProblems, dashboardProviderProblems, datasourceProblems } from './grafana.js';
 
 type Checker = (document: never, plan: RenderPlan) => string[];
+
+/** Files whose checks read other files of the plan: never taken from the cache. */
+const READS_THE_PLAN = /^(compose\.yaml|grafana\/dashboards\/.+\.json)$/;
 
 /** Which check applies to which output file. */
 const CHECKS: [RegExp, Checker][] = [
@@ -36,23 +40,32 @@ export interface PlanProblem {
   problem: string;
 }
 
-/** Every problem the checks find, per file (empty when the plan is sound). */
-export function planProblems(plan: RenderPlan): PlanProblem[] {
+/**
+ * Every problem the checks find, per file (empty when the plan is sound). Files the cache knows passed are
+ * skipped; the others that pass are added to it.
+ */
+export function planProblems(plan: RenderPlan, cache = CheckCache.open()): PlanProblem[] {
   const problems: PlanProblem[] = [];
   for (const file of plan.files) {
-    let document: unknown;
-    try {
-      document = parseBack(file);
-    } catch (error) {
-      problems.push({ file: file.path, problem: `does not parse back: ${(error as Error).message}` });
-      continue;
-    }
-    for (const [pattern, check] of CHECKS) {
-      if (pattern.test(file.path))
-        problems.push(...check(document as never, plan).map((problem) => ({ file: file.path, problem })));
-    }
+    const key = READS_THE_PLAN.test(file.path) ? undefined : CheckCache.key(file.path, file.content);
+    if (key && cache.has(key)) continue;
+    const found = fileProblems(file, plan);
+    if (key && found.length === 0) cache.add(key);
+    problems.push(...found.map((problem) => ({ file: file.path, problem })));
   }
   return problems;
+}
+
+function fileProblems(file: RenderedFile, plan: RenderPlan): string[] {
+  let document: unknown;
+  try {
+    document = parseBack(file);
+  } catch (error) {
+    return [`does not parse back: ${(error as Error).message}`];
+  }
+  return CHECKS.filter(([pattern]) => pattern.test(file.path)).flatMap(([, check]) =>
+    check(document as never, plan),
+  );
 }
 
 /**
@@ -63,7 +76,8 @@ export function checkPlan(
   plan: RenderPlan,
   locate?: (path: (string | number)[]) => Omit<Issue, 'message' | 'severity'>,
 ): void {
-  const problems = planProblems(plan);
+  const cache = CheckCache.open();
+  const problems = planProblems(plan, cache);
   const patched = new Map(plan.stack.extensions.patches.map((p, i) => [p.file, i] as const).reverse());
   const theirs = problems.filter((p) => patched.has(p.file));
   if (theirs.length && locate) {
@@ -80,6 +94,7 @@ export function checkPlan(
       `stackgen rendered output that fails its own checks (a bug in stackgen; nothing was written):\n${problems.map((p) => `  ${plan.stack.output}/${p.file}: ${p.problem}`).join('\n')}`,
     );
   }
+  cache.save();
 }
 
 export function parseBack(file: RenderedFile): unknown {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
-import { serverIdentities, tlsPaths } from '../model/tls.js';
+import { serverIdentities } from '../model/tls.js';
 import { folderLock, withLock } from '../lock.js';
 import { applyChanges } from '../output/atomic.js';
 import { gitignoreChange } from '../output/secrets.js';
@@ -22,7 +22,7 @@ export interface CertsOptions extends CommandContext {
 export async function certs(options: CertsOptions): Promise<void> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'certs', options.invokedIn);
-  const paths = tlsPaths(stack);
+  const paths = stack.tls.paths;
   if (!paths) throw new UsageError(`TLS is off in ${stack.sourceFile}: set tls.enabled: true first`);
   if (!paths.caKey) {
     io.out(

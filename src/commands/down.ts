@@ -2,16 +2,16 @@
  * `stackgen down [STACK] [--volumes] [--yes]`: stops and removes the stack's containers and networks.
  * Data volumes stay unless --volumes, which asks first on a terminal and needs --yes elsewhere.
  */
-import { execa } from 'execa';
 import { firstLine, preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
+import { networkMembers } from '../docker/engine.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import type { Stack } from '../model/normalize.js';
 import { stackLock, withLock } from '../lock.js';
 import { removeEnvMarker } from '../runtime/env-identity.js';
 import { selectStack } from '../runtime/select-stack.js';
-import { buildView } from '../render/view.js';
+import { stackVolumes } from '../render/components.js';
 
 export interface DownOptions extends CommandContext {
   stack: string | undefined;
@@ -22,7 +22,7 @@ export interface DownOptions extends CommandContext {
 export async function down(options: DownOptions): Promise<{ stack: string; volumesRemoved: boolean }> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'down', options.invokedIn);
-  const volumes = buildView(stack).volumes.map((v) => `${stack.name}_${v}`);
+  const volumes = stackVolumes(stack).map((v) => `${stack.name}_${v}`);
   if (options.volumes && !options.yes) {
     if (!io.ask)
       throw new UsageError("--volumes deletes the stack's data; add --yes to confirm when not on a terminal");
@@ -70,29 +70,9 @@ async function networkUsers(stack: Stack): Promise<Map<string, string[]>> {
     ...stack.networks.applications.filter((n) => !n.external).map((n) => n.name),
   ];
   for (const network of created) {
-    const inspect = await execa(
-      'docker',
-      ['network', 'inspect', network, '--format', '{{range .Containers}}{{.Name}} {{end}}'],
-      { reject: false },
-    );
-    if (inspect.exitCode !== 0) continue;
-    const containers = inspect.stdout.split(' ').filter(Boolean);
-    if (containers.length === 0) continue;
-    const projects = await execa(
-      'docker',
-      [
-        'inspect',
-        '--format',
-        '{{.Name}} {{index .Config.Labels "com.docker.compose.project"}}',
-        ...containers,
-      ],
-      { reject: false },
-    );
-    const others = projects.stdout
-      .split('\n')
-      .map((line) => line.trim().split(' '))
-      .filter(([, project]) => project !== stack.name)
-      .map(([name]) => name!.replace(/^\//, ''));
+    const others = ((await networkMembers(network)) ?? [])
+      .filter((member) => member.project !== stack.name)
+      .map((member) => member.name);
     if (others.length) users.set(network, others.sort());
   }
   return users;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { formatIssue, OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { loadStackText } from '../model/load.js';
@@ -17,7 +17,7 @@ import { STACKS_DIR } from '../project.js';
 import { schemaFileChange } from './generate.js';
 
 /** The presets shipped with stackgen: the top-level `stacks/` folder of the package. */
-export const PRESETS_DIR = fileURLToPath(new URL('../../stacks/', import.meta.url));
+export const PRESETS_DIR = packagePath('stacks');
 
 export interface InitOptions extends CommandContext {
   backend: string;

@@ -9,7 +9,6 @@ import { preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
-import { tlsPaths } from '../model/tls.js';
 import { readSecrets } from '../output/secrets.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { probeCollector, probeCollectorFromHost, type Probe } from '../runtime/health.js';
@@ -35,7 +34,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'verify', options.invokedIn);
   const secrets = await readSecrets(cwd, stack);
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   let ca: string | undefined;
   if (tls) {
     const caFile = path.resolve(cwd, stack.output, tls.ca);

@@ -29,28 +29,36 @@ export function dockerHost(): string {
 }
 
 export async function preflightDocker(): Promise<Docker> {
-  const cli = await execa('docker', ['--version'], { reject: false });
-  if (notFound(cli)) {
+  const host = dockerHost();
+  // At once: the engine's answer, and which Compose there is.
+  const [engine, compose] = await Promise.all([
+    execa('docker', ['info', '--format', '{{.ID}}|{{.ServerVersion}}|{{.MemTotal}}'], {
+      reject: false,
+      timeout: 20_000,
+    }),
+    findCompose().then(
+      (found) => ({ found }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if (engine.code === 'ENOENT') {
     throw new OperationError(
       'docker was not found on the PATH: install Docker Engine (or Docker Desktop) and try again',
     );
   }
-  const host = dockerHost();
-  const engine = await execa('docker', ['info', '--format', '{{.ID}}|{{.ServerVersion}}|{{.MemTotal}}'], {
-    reject: false,
-    timeout: 20_000,
-  });
   const [engineId = '', serverVersion = '', memTotal = '0'] = String(engine.stdout ?? '')
     .trim()
     .split('|');
   if (engine.exitCode !== 0 || engine.timedOut || !serverVersion) {
-    const why = engine.timedOut ? 'no answer within 20s' : firstLine(engine.stderr) || 'no answer';
+    const why = engine.timedOut
+      ? 'no answer within 20s'
+      : firstLine(String(engine.stderr ?? '')) || 'no answer';
     throw new OperationError(
       `the Docker engine at ${host} does not answer (${why}). Start it (e.g. "sudo systemctl start docker"), or point DOCKER_HOST at a running engine`,
     );
   }
-  const compose = await findCompose();
-  return { ...compose, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
+  if ('error' in compose) throw compose.error;
+  return { ...compose.found, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
 }
 
 async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>> {
@@ -71,10 +79,6 @@ async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>
 
 function majorVersion(text: string): number {
   return Number(/(\d+)\./.exec(text.trim().replace(/^v/, ''))?.[1] ?? 0);
-}
-
-function notFound(result: { exitCode?: number; code?: string; failed: boolean }): boolean {
-  return result.failed && (result.code === 'ENOENT' || result.exitCode === undefined);
 }
 
 export function firstLine(text: string): string {

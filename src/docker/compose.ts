@@ -28,16 +28,6 @@ export interface ContainerState {
   ports: PublishedPort[];
 }
 
-/** One line of `docker compose ps --format json`. */
-interface PsEntry {
-  Service: string;
-  Name: string;
-  State: string;
-  Health?: string;
-  ExitCode?: number;
-  Publishers?: { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }[] | null;
-}
-
 export class ComposeProject {
   constructor(
     readonly docker: Docker,
@@ -62,35 +52,87 @@ export class ComposeProject {
     return execa(this.docker.compose.file, this.args(rest, globals), { reject: false, ...options });
   }
 
-  /** Every container of the project, stopped ones too, by service name. */
+  /**
+   * The host ports the project's running containers publish. Asked of the docker CLI, which answers in a
+   * fraction of the time compose takes.
+   */
+  async publishedHostPorts(): Promise<Set<number>> {
+    const running = (await this.ps()).filter((c) => c.state === 'running');
+    return new Set(running.flatMap((c) => c.ports.map((p) => p.hostPort)));
+  }
+
+  /**
+   * Every container of the project, stopped ones too, by service name: what `docker compose ps --all`
+   * says, asked of the docker CLI by compose's labels (several times faster, and `up` asks every second).
+   */
   async ps(): Promise<ContainerState[]> {
-    const result = await this.run(['ps', '--all', '--format', 'json']);
+    const result = await execa(
+      'docker',
+      [
+        'ps',
+        '--all',
+        '--filter',
+        `label=com.docker.compose.project=${this.stack.name}`,
+        '--filter',
+        'label=com.docker.compose.oneoff=False',
+        '--format',
+        PS_FORMAT,
+      ],
+      { reject: false },
+    );
     if (result.exitCode !== 0) return [];
-    return parsePs(String(result.stdout)).map((entry) => ({
-      service: entry.Service,
-      container: entry.Name,
-      state: entry.State as ServiceState,
-      health: (entry.Health || 'none') as ServiceHealth,
-      exitCode: entry.ExitCode ?? 0,
-      ports: (entry.Publishers ?? [])
-        .filter((p) => p.PublishedPort > 0)
-        .map((p) => ({
-          hostIp: p.URL,
-          hostPort: p.PublishedPort,
-          containerPort: p.TargetPort,
-          protocol: p.Protocol,
-        })),
-    }));
+    return String(result.stdout)
+      .split('\n')
+      .filter(Boolean)
+      .map(parsePsLine)
+      .sort((a, b) => a.service.localeCompare(b.service));
   }
 }
 
-/** Compose prints one JSON array (older v2) or one object per line (newer v2). */
-export function parsePs(stdout: string): PsEntry[] {
-  const text = stdout.trim();
-  if (!text) return [];
-  if (text.startsWith('[')) return JSON.parse(text) as PsEntry[];
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as PsEntry);
+const PS_FORMAT = [
+  '{{.Label "com.docker.compose.service"}}',
+  '{{.Names}}',
+  '{{.State}}',
+  '{{.Status}}',
+  '{{.Ports}}',
+].join('\t');
+
+/** One line of `docker ps --format PS_FORMAT`. */
+export function parsePsLine(line: string): ContainerState {
+  const [service = '', container = '', state = '', status = '', ports = ''] = line.split('\t');
+  const health = /\(healthy\)/.test(status)
+    ? 'healthy'
+    : /\(unhealthy\)/.test(status)
+      ? 'unhealthy'
+      : /\(health: starting\)/.test(status)
+        ? 'starting'
+        : 'none';
+  return {
+    service,
+    container,
+    state: state as ServiceState,
+    health,
+    exitCode: Number(/^Exited \((\d+)\)/.exec(status)?.[1] ?? 0),
+    ports: parsePorts(ports),
+  };
+}
+
+/**
+ * Docker's port list: `127.0.0.1:4317->4317/tcp, [::1]:80->80/tcp, 9090/tcp`, where consecutive mappings
+ * are written as one range (`127.0.0.1:4317-4318->4317-4318/tcp`). Ports not published are left out.
+ */
+export function parsePorts(text: string): PublishedPort[] {
+  const ports: PublishedPort[] = [];
+  for (const match of text.matchAll(/(\[[^\]]*\]|[^\s,[\]]+):(\d+)(?:-(\d+))?->(\d+)(?:-\d+)?\/(\w+)/g)) {
+    const [, ip, first, last, target, protocol] = match;
+    for (let port = Number(first); port <= Number(last ?? first); port++) {
+      ports.push({
+        hostIp: ip!.replace(/^\[|\]$/g, ''),
+        hostPort: port,
+        containerPort: Number(target) + port - Number(first),
+        protocol: protocol!,
+      });
+    }
+  }
+  return ports;
 }

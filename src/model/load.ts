@@ -10,7 +10,6 @@ import { normalPath, type Stack } from './normalize.js';
 import { readAppFacts } from './app-facts.js';
 import { checkUserFiles } from './user-file-checks.js';
 import { readUserFiles } from './user-files.js';
-import { checkTlsFiles } from '../tls/check-files.js';
 import { finishStack, parseStack, type PathIssue } from './validate.js';
 import { locate, type Source } from './locate.js';
 
@@ -70,7 +69,10 @@ export async function loadStackText(root: string, file: string, text: string): P
   const facts = await readAppFacts(root, parsed);
   const user = await readUserFiles(root, parsed, normalPath);
   const finished = finishStack(parsed, file.split(path.sep).join('/'), facts.facts, user.files);
-  const tls = await checkTlsFiles(root, finished.stack);
+  // The X.509 library is loaded only by stacks with certificates of their own.
+  const tls = finished.stack.tls.files
+    ? await (await import('../tls/check-files.js')).checkTlsFiles(root, finished.stack)
+    : [];
   const all = [
     ...[...facts.issues, ...user.issues, ...finished.issues, ...tls].map((i) => locate(source, i)),
     ...checkUserFiles(finished.stack),

@@ -19,6 +19,7 @@ import { rolesFor, servicesFor, type Role } from './services.js';
 import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
 import { NO_USER_FILES, type UserFiles } from './user-files.js';
+import { tlsPathsOf, type TlsPaths } from './tls.js';
 
 export { SERVICE_NAMES, type Role } from './services.js';
 
@@ -77,7 +78,8 @@ export interface Stack {
   signoz: NonNullable<StackParsed['signoz']> & { admin: { organization: string } };
   prometheus: StackParsed['prometheus'] & { enabled: boolean };
   grafana: StackParsed['grafana'] & { enabled: boolean; dashboards: Dashboard[] };
-  tls: NonNullable<StackParsed['tls']>;
+  /** With where its files are, relative to the output folder (undefined when TLS is off). */
+  tls: NonNullable<StackParsed['tls']> & { paths: TlsPaths | undefined };
   containerLogs: StackParsed['containerLogs'];
   networks: { observability: string; applications: { name: string; external: boolean }[] };
   apps: App[];
@@ -116,6 +118,7 @@ export function normalizeStack(
   const components = rolesFor(parsed.backend, { prometheus: prometheus.enabled, grafana: grafana.enabled });
   const applications = parsed.networks.applications ?? [{ name: `${parsed.name}-apps`, external: false }];
   const ports = parsed.exposure.ports;
+  const output = normalPath(parsed.output ?? `deploy/${parsed.name}`);
   const signoz = parsed.signoz ?? SignozSchema.parse({});
   const specs = servicesFor(components, { postgres: signoz.metastore === 'postgres' });
   const { versions, registry, overrides } = parsed.images;
@@ -135,7 +138,7 @@ export function normalizeStack(
     name: parsed.name,
     backend: parsed.backend,
     sourceFile,
-    output: normalPath(parsed.output ?? `deploy/${parsed.name}`),
+    output,
     components,
     services,
     // Signals in a fixed order, whatever order the user listed them in.
@@ -155,7 +158,7 @@ export function normalizeStack(
     signoz: { ...signoz, admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name } },
     prometheus,
     grafana,
-    tls: normalTls(parsed.tls ?? TlsSchema.parse({})),
+    tls: normalTls(parsed.tls ?? TlsSchema.parse({}), output, components),
     containerLogs: parsed.containerLogs,
     networks: { observability: parsed.networks.observability.name ?? `${parsed.name}-net`, applications },
     apps: parsed.apps.map((app, index) => ({
@@ -214,18 +217,20 @@ export function normalPath(file: string): string {
   return normal === '/' ? normal : normal.replace(/\/+$/, '');
 }
 
-function normalTls(tls: NonNullable<StackParsed['tls']>): NonNullable<StackParsed['tls']> {
+function normalTls(tls: NonNullable<StackParsed['tls']>, output: string, components: Role[]): Stack['tls'] {
   const files = tls.files;
-  if (!files) return tls;
   const pair = (p: { cert: string; key: string }) => ({ cert: normalPath(p.cert), key: normalPath(p.key) });
-  return {
-    ...tls,
-    files: {
-      ca: normalPath(files.ca),
-      collector: pair(files.collector),
-      ...(files.tempo ? { tempo: pair(files.tempo) } : {}),
-    },
-  };
+  const normal = files
+    ? {
+        ...tls,
+        files: {
+          ca: normalPath(files.ca),
+          collector: pair(files.collector),
+          ...(files.tempo ? { tempo: pair(files.tempo) } : {}),
+        },
+      }
+    : tls;
+  return { ...normal, paths: tlsPathsOf(normal, output, components) };
 }
 
 /** IPv6 addresses in their canonical short form (`0:0::0` is `::`), so checks see one spelling. */

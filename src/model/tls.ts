@@ -3,7 +3,9 @@
  * files stackgen generates for development (`tls/` beside .env, git-ignored), or the user's own.
  */
 import path from 'node:path';
-import { SERVICE_NAMES, type Stack } from './normalize.js';
+import type { Stack } from './normalize.js';
+import type { StackParsed } from './schema.js';
+import { SERVICE_NAMES, type Role } from './services.js';
 
 export const GENERATED_TLS_DIR = 'tls';
 
@@ -20,10 +22,15 @@ export interface TlsPaths {
   tempo?: CertificatePaths;
 }
 
-export function tlsPaths(stack: Stack): TlsPaths | undefined {
-  if (!stack.tls.enabled) return undefined;
-  const tempo = stack.components.includes('tempo');
-  const files = stack.tls.files;
+/** Worked out once, by normalize: the stack's `tls.paths`. */
+export function tlsPathsOf(
+  tls: NonNullable<StackParsed['tls']>,
+  output: string,
+  components: Role[],
+): TlsPaths | undefined {
+  if (!tls.enabled) return undefined;
+  const tempo = components.includes('tempo');
+  const files = tls.files;
   if (!files) {
     const generated = (name: string) => ({
       cert: `${GENERATED_TLS_DIR}/${name}.crt`,
@@ -36,7 +43,7 @@ export function tlsPaths(stack: Stack): TlsPaths | undefined {
       ...(tempo ? { tempo: generated(SERVICE_NAMES.tempo) } : {}),
     };
   }
-  const fromOutput = (file: string) => path.posix.relative(stack.output, file);
+  const fromOutput = (file: string) => path.posix.relative(output, file);
   const pair = (p: CertificatePaths) => ({ cert: fromOutput(p.cert), key: fromOutput(p.key) });
   return {
     ca: fromOutput(files.ca),
@@ -65,7 +72,7 @@ export function serverIdentities(
 
 /** Every TLS file the stack reads, relative to the output folder (what compose mounts). */
 export function tlsInputs(stack: Stack): string[] {
-  const paths = tlsPaths(stack);
+  const paths = stack.tls.paths;
   if (!paths) return [];
   return [
     paths.ca,

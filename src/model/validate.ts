@@ -1,6 +1,7 @@
 /**
- * Pure validation: raw data (already parsed from YAML) → a normalized Stack, or the list of problems.
- * Problems carry field paths; `load.ts` turns them into file:line:col positions.
+ * Pure validation in two steps around what `load.ts` reads from disk (app compose files, user files):
+ * the schema, then derived defaults and cross-field rules. Problems carry field paths; `load.ts`, the
+ * one way in for users and tests alike, turns them into file:line:col positions.
  */
 import type { z } from 'zod';
 import { knownKeys } from './json-schema.js';
@@ -33,21 +34,6 @@ export function finishStack(
 ): { stack: Stack; issues: PathIssue[] } {
   const stack = normalizeStack(parsed, sourceFile, appFacts, userFiles);
   return { stack, issues: checkRules(stack, parsed) };
-}
-
-export type ValidationResult =
-  | { stack: Stack; errors: undefined; warnings: PathIssue[] }
-  | { stack: undefined; errors: PathIssue[]; warnings: PathIssue[] };
-
-export function validateStack(raw: unknown, sourceFile: string): ValidationResult {
-  const { parsed, issues } = parseStack(raw);
-  if (!parsed) return { stack: undefined, errors: issues, warnings: [] };
-  const finished = finishStack(parsed, sourceFile);
-  const errors = finished.issues.filter((i) => i.severity === 'error');
-  const warnings = finished.issues.filter((i) => i.severity === 'warning');
-  return errors.length
-    ? { stack: undefined, errors, warnings }
-    : { stack: finished.stack, errors: undefined, warnings };
 }
 
 type ZodIssue = z.core.$ZodIssue;

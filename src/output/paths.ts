@@ -3,8 +3,7 @@
  * root and is never followed through a symbolic link: a link in a generated tree (committed by someone,
  * or planted) would otherwise let a write, a read-back or an orphan's deletion reach a file elsewhere.
  */
-import { constants } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OperationError } from '../errors.js';
 import { printable } from '../io.js';
@@ -58,7 +57,7 @@ export class FolderGuard {
       const known = this.checked.get(dir);
       if (known === 'missing') return;
       if (known === 'folder') continue;
-      const info = await lstat(dir).catch(() => undefined);
+      const info = lstatOrUndefined(dir);
       if (!info) {
         this.checked.set(dir, 'missing');
         return;
@@ -92,10 +91,12 @@ export class FolderGuard {
  * swapped in after a check is not followed either). Folders above it are not checked here.
  */
 export async function readEntry(file: string): Promise<DiskEntry> {
-  let handle;
+  // Synchronous calls: a generation reads hundreds of small files, and each asynchronous call would be
+  // a round trip through libuv's thread pool.
+  let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted at a generated path must not hang the run.
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
@@ -103,11 +104,19 @@ export async function readEntry(file: string): Promise<DiskEntry> {
     throw error;
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (info.isDirectory()) return { kind: 'folder' };
     if (!info.isFile()) return { kind: 'other' };
-    return { kind: 'file', content: await handle.readFile('utf8'), mode: info.mode & 0o777 };
+    return { kind: 'file', content: readFileSync(fd, 'utf8'), mode: info.mode & 0o777 };
   } finally {
-    await handle.close();
+    closeSync(fd);
+  }
+}
+
+function lstatOrUndefined(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
   }
 }

@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import type { Stack } from '../model/normalize.js';
-import { GENERATED_TLS_DIR, serverIdentities, tlsPaths } from '../model/tls.js';
-import { createCa, inspectCertificate, issueServerCertificate, type PemPair } from '../tls/certificates.js';
+import { GENERATED_TLS_DIR, serverIdentities } from '../model/tls.js';
+import type { PemPair } from '../tls/certificates.js';
 import type { FileChange } from './atomic.js';
 import { OperationError } from '../errors.js';
 import { FolderGuard } from './paths.js';
@@ -26,8 +26,10 @@ export async function tlsChanges(
   options: { renew: boolean },
   guard = new FolderGuard(root),
 ): Promise<TlsChange> {
-  const paths = tlsPaths(stack);
+  const paths = stack.tls.paths;
   if (!paths?.caKey) return { changes: [], created: [], ignore: [] };
+  // The X.509 library is loaded only by stacks that make certificates.
+  const { createCa, issueServerCertificate } = await import('../tls/certificates.js');
   const outDir = path.resolve(root, stack.output);
   // Keys are never read through a link: it could hand the stack someone else's key, or leak one.
   const read = async (file: string) => {
@@ -77,6 +79,7 @@ async function carriesNames(
   ca: PemPair,
   identity: { dnsNames: string[]; ips: string[] },
 ): Promise<boolean> {
+  const { inspectCertificate } = await import('../tls/certificates.js');
   const facts = await inspectCertificate(cert, ca.cert).catch(() => undefined);
   return (
     !!facts &&

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { SERVICE_NAMES, type App, type Stack } from '../model/normalize.js';
-import { tlsPaths } from '../model/tls.js';
 import { hostForUrls } from './endpoints.js';
 
 /** Where an app finds the stack's CA inside its container (TLS on). */
@@ -31,7 +30,7 @@ export function publishedOtlpPort(stack: Stack, protocol: Protocol): number | fa
 /** OTEL_* variables in a stable order. Throws when `from: 'host'` and the port is not published. */
 export function otelEnvironment(stack: Stack, target: EnvTarget): [string, string][] {
   const { protocol, app } = target;
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   const scheme = tls ? 'https' : 'http';
   const signals = stack.collector.signals;
   let address: string;

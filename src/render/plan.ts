@@ -5,21 +5,14 @@ import { normalPath, type Stack } from '../model/normalize.js';
 import { sha256, withHeader, type FileFormat } from './marker.js';
 import { renderTemplate } from './templates.js';
 import { tlsInputs } from '../model/tls.js';
-import { buildView, type View } from './view.js';
+import { buildView } from './view.js';
+import { buildReadme } from './readme.js';
+import { componentFiles, type ComponentFile } from './components.js';
+import type { Secret } from './secret-names.js';
 import { patchBody, unknownPatchTargets } from './patches.js';
 import path from 'node:path';
 
-export interface Secret {
-  name: string;
-  description: string;
-  /** A password must satisfy password rules; a token need only be random; an id is a random UUID. */
-  kind: 'token' | 'password' | 'id';
-  /**
-   * Made only together with a new .env. An id that names something already created (SigNoz's
-   * organisation) must not be replaced by a new one in an older .env: `stackgen up` reads it instead.
-   */
-  onlyWithNewEnv?: boolean;
-}
+export type { Secret };
 
 export interface RenderedFile {
   /** Relative to the stack's output folder, forward slashes. */
@@ -37,83 +30,6 @@ export interface RenderPlan {
   inputs: string[];
 }
 
-/** One output file: which template renders it, and with which view when not the stack's. */
-interface FileSpec {
-  path: string;
-  template: string;
-  format: FileFormat;
-  view?: object;
-}
-
-function fileSpecs(view: View): FileSpec[] {
-  const { stack } = view;
-  const specs: FileSpec[] = [
-    { path: 'compose.yaml', template: 'compose/compose.yaml', format: 'yaml' },
-    { path: '.env.example', template: 'compose/env.example', format: 'dotenv' },
-    { path: 'README.md', template: 'readme/README.md', format: 'markdown' },
-  ];
-  if (view.has.signoz) {
-    specs.push(
-      { path: 'collector/config.yaml', template: 'signoz/collector.yaml', format: 'yaml' },
-      { path: 'collector/opamp.yaml', template: 'signoz/opamp.yaml', format: 'yaml' },
-      {
-        path: 'clickhouse/config.d/stackgen.yaml',
-        template: 'signoz/clickhouse-config.yaml',
-        format: 'yaml',
-      },
-      { path: 'clickhouse/functions.yaml', template: 'signoz/functions.yaml', format: 'yaml' },
-      {
-        path: 'clickhouse/fetch-histogram-quantile.sh',
-        template: 'signoz/fetch-histogram-quantile.sh',
-        format: 'shell',
-      },
-      { path: 'clickhouse-keeper/keeper.yaml', template: 'signoz/keeper.yaml', format: 'yaml' },
-    );
-  } else {
-    specs.push({ path: 'collector/config.yaml', template: 'collector/config.yaml', format: 'yaml' });
-  }
-  if (stack.components.includes('jaeger')) {
-    specs.push({ path: 'jaeger/config.yaml', template: 'jaeger/config.yaml', format: 'yaml' });
-  }
-  if (stack.components.includes('tempo')) {
-    specs.push({ path: 'tempo/tempo.yaml', template: 'tempo/tempo.yaml', format: 'yaml' });
-  }
-  if (stack.components.includes('prometheus')) {
-    specs.push(
-      { path: 'prometheus/prometheus.yml', template: 'prometheus/prometheus.yml', format: 'yaml' },
-      { path: 'prometheus/rules/stack-health.yml', template: 'prometheus/rules.yml', format: 'yaml' },
-    );
-  }
-  if (stack.components.includes('grafana')) {
-    specs.push(
-      {
-        path: 'grafana/provisioning/datasources/datasources.yaml',
-        template: 'grafana/datasources.yaml',
-        format: 'yaml',
-      },
-      {
-        path: 'grafana/provisioning/dashboards/dashboards.yaml',
-        template: 'grafana/dashboards.yaml',
-        format: 'yaml',
-      },
-      ...stack.grafana.dashboards.map((name: string): FileSpec => ({
-        path: `grafana/dashboards/${name}.json`,
-        template: `grafana/dashboards/${name}.json`,
-        format: 'json',
-      })),
-    );
-  }
-  for (const app of view.apps) {
-    specs.push({
-      path: app.overrideFile,
-      template: 'compose/app-override.yaml',
-      format: 'yaml',
-      view: { ...view, app },
-    });
-  }
-  return specs;
-}
-
 /** Files that describe the others, rendered after them. */
 const RENDERED_LAST = ['compose.yaml', 'README.md'];
 
@@ -122,20 +38,23 @@ const RENDERED_LAST = ['compose.yaml', 'README.md'];
  * path that does not exist, a failed test).
  */
 export function renderStack(stack: Stack): RenderPlan {
-  const view = buildView(stack);
-  const specs = fileSpecs(view);
+  const base = buildView(stack);
+  const specs = componentFiles(base);
+  const view = { ...base, readme: buildReadme(base) };
   const [unknown] = unknownPatchTargets(
     stack,
     specs.map((s) => s.path),
   );
   if (unknown) throw unknown;
-  const render = (spec: FileSpec): RenderedFile => {
-    const body = patchBody(stack, spec, tidy(renderTemplate(spec.template, spec.view ?? view), spec.format));
+  // compose.yaml labels each service with the hash of the files it mounts: rendered once those are.
+  const render = (spec: ComponentFile, hashes: Record<string, string> = {}): RenderedFile => {
+    const context = spec.view ?? { ...view, configHashes: hashes };
+    const body = patchBody(stack, spec, tidy(renderTemplate(spec.template, context), spec.format));
     return { path: spec.path, format: spec.format, content: withHeader(spec.format, stack.sourceFile, body) };
   };
-  const files = specs.filter((s) => !RENDERED_LAST.includes(s.path)).map(render);
-  view.configHashes = configHashes(files, stack);
-  files.push(...specs.filter((s) => RENDERED_LAST.includes(s.path)).map(render));
+  const files = specs.filter((s) => !RENDERED_LAST.includes(s.path)).map((s) => render(s));
+  const hashes = configHashes(files, stack);
+  files.push(...specs.filter((s) => RENDERED_LAST.includes(s.path)).map((s) => render(s, hashes)));
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { stack, files, secrets: view.secrets, inputs: [...tlsInputs(stack), ...userInputs(stack)] };
 }

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { memoryLimits, totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { BACKEND_NAMES } from '../model/schema.js';
-import { GENERATED_TLS_DIR, tlsPaths } from '../model/tls.js';
+import { GENERATED_TLS_DIR } from '../model/tls.js';
 import { stackEndpoints } from './endpoints.js';
 import { topologyDiagram } from './topology.js';
+import { componentFiles } from './components.js';
 import type { BaseView } from './view.js';
 
 /** What each service does, for the table of what runs. */
@@ -40,75 +41,21 @@ interface FileRow {
   description: string;
 }
 
+/** A row per described file, or per folder that stands for its files, then what stackgen keeps beside them. */
 function filesOf(view: BaseView): FileRow[] {
-  const { stack, has } = view;
-  const files: FileRow[] = [
-    { path: 'compose.yaml', description: 'The Docker Compose project: services, networks, volumes.' },
-    { path: '.env.example', description: 'Names of the secrets compose.yaml reads from .env (git-ignored).' },
-    { path: 'collector/config.yaml', description: 'Collector pipelines: receivers, processors, exporters.' },
-  ];
-  if (has.signoz) {
-    files.push(
-      {
-        path: 'collector/opamp.yaml',
-        description: 'Where the collector asks SigNoz for its pipelines (OpAMP).',
-      },
-      {
-        path: 'clickhouse/config.d/stackgen.yaml',
-        description: "What SigNoz needs of ClickHouse: the cluster, Keeper, the function's folder.",
-      },
-      {
-        path: 'clickhouse/functions.yaml',
-        description: 'The histogramQuantile function SigNoz queries call.',
-      },
-      {
-        path: 'clickhouse/fetch-histogram-quantile.sh',
-        description:
-          'Puts that function into ClickHouse once: from signoz.histogramQuantileDir, else downloaded from signoz.histogramQuantileUrl.',
-      },
-      { path: 'clickhouse-keeper/keeper.yaml', description: 'ClickHouse Keeper, one server.' },
+  const rows = new Map<string, string>();
+  for (const file of componentFiles(view)) {
+    if (file.readme && !rows.has(file.readme.path ?? file.path))
+      rows.set(file.readme.path ?? file.path, file.readme.description);
+  }
+  if (view.has.tls && !view.stack.tls.files) {
+    rows.set(
+      `${GENERATED_TLS_DIR}/`,
+      'Development CA and server certificates (git-ignored; "npx stackgen certs --renew" replaces them).',
     );
   }
-  if (has.jaeger)
-    files.push({
-      path: 'jaeger/config.yaml',
-      description: 'Jaeger storage (badger), query and health settings.',
-    });
-  if (has.tempo)
-    files.push({
-      path: 'tempo/tempo.yaml',
-      description: 'Tempo: receivers, local storage, retention, metrics generator.',
-    });
-  if (has.prometheus)
-    files.push(
-      { path: 'prometheus/prometheus.yml', description: 'Scrape jobs, retention, rule files.' },
-      {
-        path: 'prometheus/rules/stack-health.yml',
-        description: "Alerts on the stack's own health (Prometheus' Alerts page; no Alertmanager runs).",
-      },
-    );
-  if (has.grafana) {
-    files.push({
-      path: 'grafana/provisioning/',
-      description: 'Datasources and the dashboard provider Grafana loads at start.',
-    });
-  }
-  if (has.dashboards)
-    files.push({ path: 'grafana/dashboards/', description: 'Dashboards, one JSON file each.' });
-  if (view.apps.length)
-    files.push({ path: 'apps/', description: 'An override file per app, for your own compose project.' });
-  if (has.tls && !stack.tls.files) {
-    files.push({
-      path: 'tls/',
-      description:
-        'Development CA and server certificates (git-ignored; "npx stackgen certs --renew" replaces them).',
-    });
-  }
-  files.push({
-    path: '.stackgen/manifest.json',
-    description: 'The files stackgen owns here and their hashes (for drift checks).',
-  });
-  return files;
+  rows.set('.stackgen/manifest.json', 'The files stackgen owns here and their hashes (for drift checks).');
+  return [...rows].map(([path, description]) => ({ path, description }));
 }
 
 export function buildReadme(view: BaseView) {
@@ -121,7 +68,7 @@ export function buildReadme(view: BaseView) {
     memory: memory[s.name] ? mib(memory[s.name]!) : '—',
   }));
   const collector = view.collector.service;
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   const scheme = tls ? 'https' : 'http';
   const networks = [
     {
@@ -177,11 +124,6 @@ function yoursOf(stack: Stack): { what: string; from: string }[] {
       from: stack.sourceFile,
     })),
   ];
-}
-
-/** The command that starts an app's own compose project with its override file. */
-export function appUpCommand(stack: Stack, composeFile: string | undefined, overrideFile: string): string {
-  return `docker compose -f ${composeFile ?? 'docker-compose.yml'} -f ${stack.output}/${overrideFile} up -d`;
 }
 
 function mib(value: number): string {

@@ -6,21 +6,20 @@
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import type { Stack } from '../model/normalize.js';
-import { buildReadme } from './readme.js';
 import { appsView } from './views/apps.js';
 import { jaegerView, tempoView } from './views/backends.js';
 import { collectorView } from './views/collector.js';
-import type { Secret } from './plan.js';
+import { stackVolumes } from './components.js';
 import { featuresOf, type Features, type PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
 import { prometheusView } from './views/prometheus.js';
 import { signozView } from './views/signoz.js';
-import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION, STACKGEN_ENV_ID } from './secret-names.js';
+import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION, STACKGEN_ENV_ID, type Secret } from './secret-names.js';
 
 export type { PortView };
 export { DATASOURCE_UIDS } from '../model/grafana.js';
 
-function buildBaseView(stack: Stack) {
+export function buildView(stack: Stack) {
   const has = featuresOf(stack);
   const tempo = tempoView(stack, has);
   return {
@@ -28,17 +27,7 @@ function buildBaseView(stack: Stack) {
     has,
     secrets: secretsOf(stack, has),
     networks: stack.networks,
-    volumes: [
-      has.signoz && 'clickhouse-keeper-data',
-      has.signoz && 'clickhouse-data',
-      has.signoz && 'clickhouse-user-scripts',
-      has.signoz && stack.signoz.metastore === 'postgres' && 'postgres-data',
-      has.signoz && 'signoz-data',
-      has.jaeger && 'jaeger-data',
-      has.tempo && 'tempo-data',
-      has.prometheus && 'prometheus-data',
-      has.grafana && 'grafana-data',
-    ].filter((v): v is string => typeof v === 'string'),
+    volumes: stackVolumes(stack),
     collector: collectorView(stack, has),
     jaeger: jaegerView(stack, has),
     tempo,
@@ -53,12 +42,10 @@ function buildBaseView(stack: Stack) {
       : undefined,
     /** The user's compose files joined to the project (compose's include), relative to the output folder. */
     includes: stack.extensions.includes.map((f) => path.posix.relative(stack.output, f.path)),
-    /** Hash of each component folder's generated files, filled in by renderStack before compose.yaml. */
-    configHashes: {} as Record<string, string>,
   };
 }
 
-export type BaseView = ReturnType<typeof buildBaseView>;
+export type BaseView = ReturnType<typeof buildView>;
 
 /** The secrets compose.yaml reads from .env, created with random values by generate. */
 function secretsOf(stack: Stack, has: Features): Secret[] {
@@ -103,10 +90,3 @@ function secretsOf(stack: Stack, has: Features): Secret[] {
   }
   return secrets;
 }
-
-export function buildView(stack: Stack) {
-  const view = buildBaseView(stack);
-  return { ...view, readme: buildReadme(view) };
-}
-
-export type View = ReturnType<typeof buildView>;

@@ -5,7 +5,7 @@
  * id (STACKGEN_ENV_ID, not a secret), and a small volume of stackgen's own, labelled with that id, marks
  * which .env the data belongs to. `up` refuses a .env of another id, with a deliberate way out.
  */
-import { execa } from 'execa';
+import { projectVolumes, removeVolume, replaceVolume } from '../docker/engine.js';
 import type { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import { SERVICE_NAMES } from '../model/normalize.js';
@@ -19,21 +19,8 @@ export function envMarker(project: string): string {
   return `${project}_stackgen-env`;
 }
 
-async function docker(args: string[]) {
-  return execa('docker', args, { reject: false });
-}
-
 async function mark(project: string, id: string): Promise<void> {
-  await docker(['volume', 'rm', envMarker(project)]);
-  await docker([
-    'volume',
-    'create',
-    '--label',
-    `${LABEL}=${id}`,
-    '--label',
-    `com.docker.compose.project=${project}`,
-    envMarker(project),
-  ]);
+  await replaceVolume(envMarker(project), { [LABEL]: id, 'com.docker.compose.project': project });
 }
 
 /**
@@ -47,22 +34,10 @@ export async function checkEnvAgainstData(
   const { stack, root } = compose;
   const id = (await readSecrets(root, stack))[STACKGEN_ENV_ID];
   if (!id) return 'same';
-  const listed = await docker([
-    'volume',
-    'ls',
-    '-q',
-    '--filter',
-    `label=com.docker.compose.project=${stack.name}`,
-  ]);
-  const data = listed.stdout.split('\n').filter((v) => v && v !== envMarker(stack.name));
-  const marked = await docker([
-    'volume',
-    'inspect',
-    envMarker(stack.name),
-    '--format',
-    `{{index .Labels "${LABEL}"}}`,
-  ]);
-  const markedId = marked.exitCode === 0 ? marked.stdout.trim() : undefined;
+  // One listing: the data volumes, and the marker with the id it carries.
+  const volumes = await projectVolumes(stack.name, LABEL);
+  const data = volumes.map((v) => v.name).filter((name) => name !== envMarker(stack.name));
+  const markedId = volumes.find((v) => v.name === envMarker(stack.name))?.value || undefined;
   // No data yet, or data from before stackgen marked it: this .env is the one from now on.
   if (data.length === 0 || markedId === undefined) {
     if (markedId !== id) await mark(stack.name, id);
@@ -134,5 +109,5 @@ export async function adoptNewSecretsAfter(compose: ComposeProject): Promise<voi
 
 /** `down --volumes`: the marker goes with the data. */
 export async function removeEnvMarker(project: string): Promise<void> {
-  await docker(['volume', 'rm', envMarker(project)]);
+  await removeVolume(envMarker(project));
 }

@@ -3,7 +3,7 @@
  * running under its old project name, invisible to `status` and `down` of the new name. Found by the
  * labels compose puts on every container (the project, and the compose files it was started from).
  */
-import { execa } from 'execa';
+import { composeProjectsOnEngine } from '../docker/engine.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -16,23 +16,11 @@ export interface LeftoverProject {
 }
 
 export async function leftoverProjects(root: string): Promise<LeftoverProject[]> {
-  const listed = await execa(
-    'docker',
-    [
-      'ps',
-      '-a',
-      '--format',
-      '{{.Label "com.docker.compose.project"}}\t{{.Label "com.docker.compose.project.config_files"}}',
-    ],
-    { reject: false },
-  );
-  if (listed.exitCode !== 0) return [];
+  const listed = await composeProjectsOnEngine();
   const names = await stackNames(root);
   const found = new Map<string, string>();
-  for (const line of listed.stdout.split('\n')) {
-    const [project, files] = line.split('\t');
-    const file = files?.split(',')[0];
-    if (!project || !file || names.has(project)) continue;
+  for (const { project, file } of listed) {
+    if (names.has(project)) continue;
     const relative = path.relative(root, file);
     if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
     found.set(project, relative.split(path.sep).join('/'));

@@ -4,6 +4,7 @@
  * what holds it when we can: a container, or a process (from `ss`).
  */
 import { execa } from 'execa';
+import { containersPublishing } from '../docker/engine.js';
 import net from 'node:net';
 import type { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
@@ -32,7 +33,7 @@ export function publishedPorts(stack: Stack): HostPort[] {
 }
 
 export async function assertPortsFree(project: ComposeProject): Promise<void> {
-  const own = new Set((await project.ps()).flatMap((c) => c.ports.map((p) => p.hostPort)));
+  const own = await project.publishedHostPorts();
   const problems: string[] = [];
   for (const hostPort of publishedPorts(project.stack)) {
     if (own.has(hostPort.port)) continue;
@@ -68,13 +69,7 @@ function tryListen(address: string, port: number): Promise<string | undefined> {
 }
 
 async function describeHolder(port: number): Promise<string | undefined> {
-  const containers = await execa('docker', ['ps', '--filter', `publish=${port}`, '--format', '{{.Names}}'], {
-    reject: false,
-  });
-  const names = String(containers.stdout ?? '')
-    .trim()
-    .split('\n')
-    .filter(Boolean);
+  const names = await containersPublishing(port);
   if (names.length) return `the container ${names.join(', ')}`;
   const ss = await execa('ss', ['-Hltnp', `sport = :${port}`], { reject: false });
   const user = /users:\(\("([^"]+)",pid=(\d+)/.exec(String(ss.stdout ?? ''));

@@ -5,12 +5,12 @@
  * certificate newer than they are, so compose makes them anew, and names the app containers (mounting the
  * stack's CA) that still hold the old one.
  */
-import { execa } from 'execa';
+import { containerIds, inspectContainers } from '../docker/engine.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { ComposeProject } from '../docker/compose.js';
-import { tlsInputs, tlsPaths } from '../model/tls.js';
+import { tlsInputs } from '../model/tls.js';
 
 interface Inspected {
   Name: string;
@@ -31,11 +31,7 @@ async function certificateTimes(project: ComposeProject): Promise<Map<string, nu
   return times;
 }
 
-async function inspect(ids: string[]): Promise<Inspected[]> {
-  if (ids.length === 0) return [];
-  const result = await execa('docker', ['inspect', ...ids], { reject: false });
-  return result.exitCode === 0 ? (JSON.parse(result.stdout) as Inspected[]) : [];
-}
+const inspect = (ids: string[]) => inspectContainers<Inspected>(ids);
 
 /**
  * The stack's services whose container mounts a certificate newer than itself: removed, so the next
@@ -70,12 +66,12 @@ export async function removeStaleCertificateHolders(project: ComposeProject): Pr
 
 /** Containers of other projects mounting the stack's CA file as it was before it was renewed. */
 export async function appsHoldingOldCa(project: ComposeProject): Promise<string[]> {
-  const paths = tlsPaths(project.stack);
+  const paths = project.stack.tls.paths;
   if (!paths) return [];
   const ca = path.resolve(project.root, project.stack.output, paths.ca);
   const changed = (await stat(ca).catch(() => undefined))?.mtimeMs;
   if (changed === undefined) return [];
-  const ids = (await execa('docker', ['ps', '-q'], { reject: false })).stdout.split('\n').filter(Boolean);
+  const ids = await containerIds([]);
   return (await inspect(ids))
     .filter(
       (c) =>

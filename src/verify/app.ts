@@ -6,11 +6,11 @@
  * endpoint, a protocol that does not match the port); the backend has spans of its service name from the
  * last minutes. This separates "the pipeline is broken" from "the app produces no spans".
  */
-import { execa } from 'execa';
+import { containerIds, execInContainer, inspectContainers } from '../docker/engine.js';
 import { SERVICE_NAMES, type App, type Stack } from '../model/normalize.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment } from '../render/otel-env.js';
-import { appUpCommand } from '../render/readme.js';
+import { appUpCommand } from '../render/views/apps.js';
 import { describeNetworkError, request } from './http.js';
 
 export type AppHopId = 'app-container' | 'app-networks' | 'app-dns' | 'app-environment' | 'app-spans';
@@ -71,16 +71,14 @@ async function findContainer(
   stack: Stack,
   app: App,
 ): Promise<{ container?: Container; outcome: AppOutcome }> {
-  const filters = [
-    '--filter',
-    `label=com.docker.compose.service=${app.service}`,
-    ...(app.project ? ['--filter', `label=com.docker.compose.project=${app.project}`] : []),
+  const labels = [
+    `com.docker.compose.service=${app.service}`,
+    ...(app.project ? [`com.docker.compose.project=${app.project}`] : []),
   ];
   const start = appUpCommand(stack, app.composeFile, `apps/${app.name}.override.yaml`);
-  const ids = (await execa('docker', ['ps', '-a', '-q', ...filters], { reject: false })).stdout
-    .split('\n')
-    .filter(Boolean);
-  if (ids.length === 0) {
+  // A container removed between the two questions counts as none.
+  const containers = await inspectContainers<Container>(await containerIds(labels, { all: true }));
+  if (containers.length === 0) {
     return {
       outcome: {
         status: 'fail',
@@ -89,7 +87,6 @@ async function findContainer(
       },
     };
   }
-  const containers = JSON.parse((await execa('docker', ['inspect', ...ids])).stdout) as Container[];
   const container = containers.find((c) => c.State.Running) ?? containers[0]!;
   const name = container.Name.replace(/^\//, '');
   if (!container.State.Running) {
@@ -120,11 +117,7 @@ function networks(stack: Stack, app: App, container: Container): AppOutcome {
 /** Asks the app's container itself, with whatever its image has (getent, nslookup). */
 async function resolvesCollector(container: Container): Promise<AppOutcome> {
   const collector = SERVICE_NAMES.collector;
-  const result = await execa(
-    'docker',
-    ['exec', container.Id, 'sh', '-c', `getent hosts ${collector} || nslookup ${collector}`],
-    { reject: false, timeout: 10_000 },
-  );
+  const result = await execInContainer(container.Id, `getent hosts ${collector} || nslookup ${collector}`);
   if (result.exitCode === 0) {
     const address = /(\d+\.\d+\.\d+\.\d+)/.exec(
       String(result.stdout)

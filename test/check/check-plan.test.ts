@@ -1,12 +1,12 @@
+import { planOfObject } from '../helpers/plan.js';
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../src/check/check-plan.js';
 import { composeSchemaErrors } from '../../src/check/compose-schema.js';
 import { dashboardProblems, datasourceProblems } from '../../src/check/grafana.js';
-import { validateStack } from '../../src/model/validate.js';
-import { renderStack, type RenderPlan } from '../../src/render/plan.js';
+import type { RenderPlan } from '../../src/render/plan.js';
 
-function plan(): RenderPlan {
-  return renderStack(validateStack({ name: 'demo', backend: 'jaeger' }, 'stacks/demo.yaml').stack!);
+function plan(): Promise<RenderPlan> {
+  return planOfObject({ name: 'demo', backend: 'jaeger' });
 }
 
 function replace(p: RenderPlan, file: string, edit: (content: string) => string): RenderPlan {
@@ -14,19 +14,20 @@ function replace(p: RenderPlan, file: string, edit: (content: string) => string)
 }
 
 describe('checking a render plan before writing', () => {
-  it('passes what stackgen renders', () => {
-    expect(() => checkPlan(plan())).not.toThrow();
+  it('passes what stackgen renders', async () => {
+    const sound = await plan();
+    expect(() => checkPlan(sound)).not.toThrow();
   });
 
-  it('reports output that does not parse back, naming the file, and calls it a stackgen bug', () => {
-    const broken = replace(plan(), 'compose.yaml', (c) => `${c}\n  bad: [unclosed\n`);
+  it('reports output that does not parse back, naming the file, and calls it a stackgen bug', async () => {
+    const broken = replace(await plan(), 'compose.yaml', (c) => `${c}\n  bad: [unclosed\n`);
     expect(() => checkPlan(broken)).toThrow(
       /a bug in stackgen; nothing was written\):\n {2}deploy\/demo\/compose\.yaml: does not parse back/,
     );
   });
 
-  it('reports a compose file the compose-spec schema rejects', () => {
-    const broken = replace(plan(), 'compose.yaml', (c) =>
+  it('reports a compose file the compose-spec schema rejects', async () => {
+    const broken = replace(await plan(), 'compose.yaml', (c) =>
       c.replace('restart: unless-stopped', 'restart: unless-stopped\n    restrat: always'),
     );
     expect(() => checkPlan(broken)).toThrow(
@@ -34,22 +35,25 @@ describe('checking a render plan before writing', () => {
     );
   });
 
-  it('reports a bind mount of a file the plan does not hold', () => {
-    const broken = { ...plan(), files: plan().files.filter((f) => f.path !== 'jaeger/config.yaml') };
+  it('reports a bind mount of a file the plan does not hold', async () => {
+    const broken = {
+      ...(await plan()),
+      files: (await plan()).files.filter((f) => f.path !== 'jaeger/config.yaml'),
+    };
     expect(() => checkPlan(broken)).toThrow(
       'services.jaeger.volumes: mounts ./jaeger/config.yaml, which is neither generated nor an input',
     );
   });
 
-  it('reports a collector config whose pipeline names an undeclared exporter', () => {
-    const broken = replace(plan(), 'collector/config.yaml', (c) =>
+  it('reports a collector config whose pipeline names an undeclared exporter', async () => {
+    const broken = replace(await plan(), 'collector/config.yaml', (c) =>
       c.replace('exporters: [prometheus]', 'exporters: [prometheus, kafka]'),
     );
     expect(() => checkPlan(broken)).toThrow('"kafka" is not declared under exporters or connectors');
   });
 
-  it('reports a dashboard pointing at a datasource that is not provisioned', () => {
-    const broken = replace(plan(), 'grafana/dashboards/red.json', (c) =>
+  it('reports a dashboard pointing at a datasource that is not provisioned', async () => {
+    const broken = replace(await plan(), 'grafana/dashboards/red.json', (c) =>
       c.replaceAll('"uid": "prometheus"', '"uid": "prom"'),
     );
     expect(() => checkPlan(broken)).toThrow('datasource uid "prom" is not provisioned');
@@ -57,7 +61,7 @@ describe('checking a render plan before writing', () => {
 });
 
 describe('compose-spec schema', () => {
-  it('accepts a minimal compose file and rejects unknown keys', () => {
+  it('accepts a minimal compose file and rejects unknown keys', async () => {
     expect(composeSchemaErrors({ services: { web: { image: 'x' } } })).toEqual([]);
     expect(composeSchemaErrors({ servics: {} })).toEqual([
       '/: must NOT have additional properties (servics)',
@@ -66,7 +70,7 @@ describe('compose-spec schema', () => {
 });
 
 describe('Grafana provisioning shape', () => {
-  it('requires apiVersion 1, unique uids, one default and links to existing uids', () => {
+  it('requires apiVersion 1, unique uids, one default and links to existing uids', async () => {
     expect(
       datasourceProblems({
         datasources: [
@@ -89,7 +93,7 @@ describe('Grafana provisioning shape', () => {
     ]);
   });
 
-  it('requires dashboard uids of at most 40 characters and unique panel ids', () => {
+  it('requires dashboard uids of at most 40 characters and unique panel ids', async () => {
     expect(
       dashboardProblems({ uid: 'x'.repeat(41), title: 't', panels: [{ id: 1 }, { id: 1 }] }, []),
     ).toEqual(['uid: missing or longer than 40 characters', 'panels[1].id: missing or used twice']);

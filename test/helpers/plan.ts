@@ -1,9 +1,39 @@
 /** Rendering a stack file's text the way `generate` does: load (parse, validate), render, check. */
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { checkPlan } from '../../src/check/check-plan.js';
+import { StackInvalidError, type Issue } from '../../src/errors.js';
 import { loadStackText } from '../../src/model/load.js';
+import type { Stack } from '../../src/model/normalize.js';
 import { renderStack, type RenderPlan } from '../../src/render/plan.js';
 import { testdir } from './testdir.js';
+
+/**
+ * A stack given as an object, loaded the way users' stack files are (written out as YAML, then
+ * loadStackText: positions, app facts, user files, every rule): its stack, or its errors, and its warnings.
+ */
+export async function loadObject(
+  raw: Record<string, unknown>,
+  file = 'stacks/demo.yaml',
+): Promise<{ stack: Stack | undefined; errors: Issue[]; warnings: Issue[] }> {
+  try {
+    const { stack, warnings } = await loadStackText(process.cwd(), file, stringify(raw));
+    return { stack, errors: [], warnings };
+  } catch (error) {
+    if (!(error instanceof StackInvalidError)) throw error;
+    const of = (severity: Issue['severity']) => error.issues.filter((i) => i.severity === severity);
+    return { stack: undefined, errors: of('error'), warnings: of('warning') };
+  }
+}
+
+/** `path: message` of each issue. */
+export const described = (issues: Issue[]) => issues.map((i) => `${i.path}: ${i.message}`);
+
+/** The plan of a stack given as an object, as renderStack makes it (not checked); throws on errors. */
+export async function planOfObject(raw: Record<string, unknown>, file?: string): Promise<RenderPlan> {
+  const { stack, errors } = await loadObject(raw, file);
+  if (!stack) throw new Error(described(errors).join('\n'));
+  return renderStack(stack);
+}
 
 export async function planOf(text: string): Promise<RenderPlan> {
   const { stack } = await loadStackText(await testdir(), 'stacks/demo.yaml', text);

@@ -8,7 +8,8 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -428,7 +429,21 @@ describe.sequential('concurrency and interruption', () => {
 describe.sequential('interruption before the wait, and a stack on its way up', () => {
   it('releases the lock when Ctrl-C comes during the checks before starting anything', async () => {
     const lock = await stackLockFile();
-    const child = execa('node', [BIN, 'up'], { cwd: project!, reject: false, env: { NO_COLOR: '1' } });
+    // The checks run in parallel and take a fraction of a second: a docker in front of the real one makes
+    // one of them (the listing of the data volumes) slow, so the interrupt surely comes while they run.
+    const bin = await mkdtemp(path.join(tmpdir(), 'stackgen-slow-docker-'));
+    onTestFinished(() => rm(bin, { recursive: true, force: true }));
+    const realDocker = (await execa('sh', ['-c', 'command -v docker'])).stdout;
+    await writeFile(
+      path.join(bin, 'docker'),
+      `#!/bin/sh\nif [ "$1 $2" = "volume ls" ]; then sleep 5; fi\nexec ${realDocker} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const child = execa('node', [BIN, 'up'], {
+      cwd: project!,
+      reject: false,
+      env: { NO_COLOR: '1', PATH: `${bin}:${process.env.PATH}` },
+    });
     try {
       // The lock appears after the engine answered, before the checks that precede starting anything.
       while (!existsSync(lock) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
@@ -465,6 +480,20 @@ describe.sequential('faults', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(
       /^Checking the sgit stack \(stacks\/sgit\.yaml\) before starting it …\nthe Docker engine at unix:\/\/\/nonexistent\/docker\.sock does not answer \(/,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(await containers()).toEqual([]);
+  });
+
+  it('says so when docker is not installed at all', async () => {
+    // A PATH that holds node alone (docker often sits beside node in /usr/bin).
+    const bin = await mkdtemp(path.join(tmpdir(), 'stackgen-path-'));
+    onTestFinished(() => rm(bin, { recursive: true, force: true }));
+    await symlink(process.execPath, path.join(bin, 'node'));
+    const result = await stackgen(['up'], { PATH: bin });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'docker was not found on the PATH: install Docker Engine (or Docker Desktop) and try again',
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(await containers()).toEqual([]);

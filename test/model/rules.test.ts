@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { validateStack } from '../../src/model/validate.js';
-import { formatPath } from '../../src/model/locate.js';
+import { described, loadObject } from '../helpers/plan.js';
 
 /** `path: message` of every error (or warning) a raw stack gives. */
-function errors(raw: Record<string, unknown>): string[] {
-  const result = validateStack({ name: 'demo', backend: 'jaeger', ...raw }, 'stacks/demo.yaml');
-  return (result.errors ?? []).map((i) => `${formatPath(i.path)}: ${i.message}`);
+async function errors(raw: Record<string, unknown>): Promise<string[]> {
+  return described((await loadObject({ name: 'demo', backend: 'jaeger', ...raw })).errors);
 }
-function warnings(raw: Record<string, unknown>): string[] {
-  return validateStack({ name: 'demo', backend: 'jaeger', ...raw }, 'stacks/demo.yaml').warnings.map(
-    (i) => `${formatPath(i.path)}: ${i.message}`,
-  );
+async function warnings(raw: Record<string, unknown>): Promise<string[]> {
+  return described((await loadObject({ name: 'demo', backend: 'jaeger', ...raw })).warnings);
 }
 
 describe('stack defaults', () => {
-  it('fills a minimal stack with the upstream ports, derived network names and pinned images', () => {
-    const { stack } = validateStack({ name: 'shop', backend: 'jaeger' }, 'stacks/shop.yaml');
+  it('fills a minimal stack with the upstream ports, derived network names and pinned images', async () => {
+    const { stack } = await loadObject({ name: 'shop', backend: 'jaeger' }, 'stacks/shop.yaml');
     expect(stack).toMatchObject({
       output: 'deploy/shop',
       components: ['collector', 'jaeger', 'prometheus', 'grafana'],
@@ -33,8 +29,8 @@ describe('stack defaults', () => {
     });
   });
 
-  it('puts the registry mirror before every default image, and lets an override win', () => {
-    const { stack } = validateStack(
+  it('puts the registry mirror before every default image, and lets an override win', async () => {
+    const { stack } = await loadObject(
       {
         name: 'shop',
         backend: 'jaeger',
@@ -50,8 +46,8 @@ describe('stack defaults', () => {
     });
   });
 
-  it('runs only the components that are enabled', () => {
-    const { stack } = validateStack(
+  it('runs only the components that are enabled', async () => {
+    const { stack } = await loadObject(
       {
         name: 'x1',
         backend: 'jaeger',
@@ -66,21 +62,21 @@ describe('stack defaults', () => {
 });
 
 describe('cross-field rules', () => {
-  it('errors on a host port used twice', () => {
-    expect(errors({ exposure: { ports: { grafana: { ui: 4318 } } } })).toEqual([
+  it('errors on a host port used twice', async () => {
+    expect(await errors({ exposure: { ports: { grafana: { ui: 4318 } } } })).toEqual([
       'exposure.ports.grafana.ui: host port 4318 is already used by exposure.ports.collector.otlpHttp',
     ]);
   });
 
-  it('lets a port be unpublished with false, which frees it for another component', () => {
-    expect(errors({ exposure: { ports: { collector: { health: false }, grafana: { ui: 13133 } } } })).toEqual(
-      [],
-    );
+  it('lets a port be unpublished with false, which frees it for another component', async () => {
+    expect(
+      await errors({ exposure: { ports: { collector: { health: false }, grafana: { ui: 13133 } } } }),
+    ).toEqual([]);
   });
 
-  it('errors on published ports of components that do not run', () => {
+  it('errors on published ports of components that do not run', async () => {
     expect(
-      errors({
+      await errors({
         prometheus: { enabled: false },
         collector: { spanMetrics: false, signals: ['traces'] },
         grafana: { enabled: false },
@@ -89,53 +85,55 @@ describe('cross-field rules', () => {
     ).toEqual(['exposure.ports.prometheus: prometheus is disabled in this stack']);
   });
 
-  it('errors on apps joining networks that are not declared, with a suggestion', () => {
-    expect(errors({ apps: [{ service: 'web', networks: ['demo-app'] }] })).toEqual([
+  it('errors on apps joining networks that are not declared, with a suggestion', async () => {
+    expect(await errors({ apps: [{ service: 'web', networks: ['demo-app'] }] })).toEqual([
       'apps[0].networks[0]: "demo-app" is not an application network (declared: demo-apps) (did you mean "demo-apps"?)',
     ]);
-    expect(errors({ apps: [{ service: 'web', networks: ['demo-net'] }] })).toEqual([
+    expect(await errors({ apps: [{ service: 'web', networks: ['demo-net'] }] })).toEqual([
       'apps[0].networks[0]: "demo-net" is not an application network (declared: demo-apps) (every app joins the observability network already)',
     ]);
   });
 
-  it('errors on duplicate network names and on an empty list of application networks', () => {
+  it('errors on duplicate network names and on an empty list of application networks', async () => {
     expect(
-      errors({ networks: { observability: { name: 'shared' }, applications: [{ name: 'shared' }] } }),
+      await errors({ networks: { observability: { name: 'shared' }, applications: [{ name: 'shared' }] } }),
     ).toEqual([
       'networks.applications[0].name: network name "shared" is already used by networks.observability.name',
     ]);
-    expect(errors({ networks: { applications: [] } })).toEqual([
+    expect(await errors({ networks: { applications: [] } })).toEqual([
       'networks.applications: needs at least one network for your applications to reach the collector',
     ]);
   });
 
-  it('errors on duplicate apps and on apps named like a stack service', () => {
-    expect(errors({ apps: [{ service: 'web' }, { service: 'web' }, { service: 'grafana' }] })).toEqual([
+  it('errors on duplicate apps and on apps named like a stack service', async () => {
+    expect(await errors({ apps: [{ service: 'web' }, { service: 'web' }, { service: 'grafana' }] })).toEqual([
       'apps[1].service: app "web" is listed twice; to connect it from two compose files, give each entry a name of its own',
       'apps[2].service: "grafana" is the name of a stack service; apps need names of their own',
     ]);
   });
 
-  it('checks resource attribute keys and leaves service.name to serviceName', () => {
+  it('checks resource attribute keys and leaves service.name to serviceName', async () => {
     const app = (resourceAttributes: Record<string, string>) => ({
       apps: [{ service: 'web', resourceAttributes }],
     });
-    expect(errors(app({ 'deployment.environment.name': 'a, b=c' }))).toEqual([]);
-    expect(errors(app({ 'service.name': 'web' }))).toEqual([
+    expect(await errors(app({ 'deployment.environment.name': 'a, b=c' }))).toEqual([]);
+    expect(await errors(app({ 'service.name': 'web' }))).toEqual([
       'apps[0].resourceAttributes["service.name"]: set the service name with serviceName instead',
     ]);
-    expect(errors(app({ 'bad key': 'x' }))).toEqual([
+    expect(await errors(app({ 'bad key': 'x' }))).toEqual([
       'apps[0].resourceAttributes["bad key"]: expected an attribute key such as deployment.environment.name, got "bad key"',
     ]);
   });
 
-  it('requires a missing app field by name', () => {
-    expect(errors({ apps: [{ protocol: 'grpc' }] })).toEqual(['apps[0].service: is required (a string)']);
+  it('requires a missing app field by name', async () => {
+    expect(await errors({ apps: [{ protocol: 'grpc' }] })).toEqual([
+      'apps[0].service: is required (a string)',
+    ]);
   });
 
-  it('checks scrape jobs: unique names, no built-in names, known apps, a port', () => {
+  it('checks scrape jobs: unique names, no built-in names, known apps, a port', async () => {
     expect(
-      errors({
+      await errors({
         apps: [{ service: 'web' }],
         prometheus: {
           scrapeJobs: [
@@ -155,49 +153,49 @@ describe('cross-field rules', () => {
     ]);
   });
 
-  it('errors on image overrides for services the stack does not have', () => {
-    expect(errors({ images: { overrides: { 'otel-colector': 'x/y:1' } } })).toEqual([
+  it('errors on image overrides for services the stack does not have', async () => {
+    expect(await errors({ images: { overrides: { 'otel-colector': 'x/y:1' } } })).toEqual([
       'images.overrides.otel-colector: no service "otel-colector" in this stack (services: otel-collector, jaeger, prometheus, grafana) (did you mean "otel-collector"?)',
     ]);
   });
 
-  it('keeps the output folder inside the project and away from the stack files', () => {
-    expect(errors({ output: '../elsewhere' })).toEqual([
+  it('keeps the output folder inside the project and away from the stack files', async () => {
+    expect(await errors({ output: '../elsewhere' })).toEqual([
       'output: must be a folder inside the project root, got "../elsewhere"',
     ]);
-    expect(errors({ output: 'stacks/out' })).toEqual([
+    expect(await errors({ output: 'stacks/out' })).toEqual([
       'output: "stacks/out" is reserved; use a folder of its own such as deploy/demo',
     ]);
-    expect(errors({ output: '/abs' })[0]).toContain('output: expected a relative path');
+    expect((await errors({ output: '/abs' }))[0]).toContain('output: expected a relative path');
   });
 
-  it('requires traces, and a Prometheus for span metrics, metrics and dashboards', () => {
-    expect(errors({ collector: { signals: ['metrics'] } })).toEqual([
+  it('requires traces, and a Prometheus for span metrics, metrics and dashboards', async () => {
+    expect(await errors({ collector: { signals: ['metrics'] } })).toEqual([
       'collector.signals: must include traces: the jaeger stack is built around them',
     ]);
-    expect(errors({ prometheus: { enabled: false } })).toEqual([
+    expect(await errors({ prometheus: { enabled: false } })).toEqual([
       'collector.spanMetrics: needs prometheus.enabled: span metrics are exported for Prometheus to scrape',
       'collector.signals: metrics need prometheus.enabled: the jaeger backend stores no metrics',
       'grafana.dashboards[0]: "red" reads Prometheus, which is disabled',
       'grafana.dashboards[1]: "collector" reads Prometheus, which is disabled',
     ]);
-    expect(errors({ collector: { spanMetrics: false } })).toEqual([
+    expect(await errors({ collector: { spanMetrics: false } })).toEqual([
       'grafana.dashboards[0]: "red" is drawn from span metrics: set collector.spanMetrics to true',
     ]);
   });
 
-  it('errors on a signal or dashboard listed twice', () => {
+  it('errors on a signal or dashboard listed twice', async () => {
     expect(
-      errors({ collector: { signals: ['traces', 'traces'] }, grafana: { dashboards: ['red', 'red'] } }),
+      await errors({ collector: { signals: ['traces', 'traces'] }, grafana: { dashboards: ['red', 'red'] } }),
     ).toEqual([
       'collector.signals[1]: signal "traces" is listed twice',
       'grafana.dashboards[1]: dashboard "red" is listed twice',
     ]);
   });
 
-  it('warns when the stack is published on every interface, and when logs have no store', () => {
+  it('warns when the stack is published on every interface, and when logs have no store', async () => {
     expect(
-      warnings({
+      await warnings({
         exposure: { bindAddress: '0.0.0.0' },
         collector: { signals: ['traces', 'metrics', 'logs'] },
       }),
@@ -207,8 +205,8 @@ describe('cross-field rules', () => {
     ]);
   });
 
-  it('rejects a jaeger section for another backend', () => {
-    expect(errors({ backend: 'tempo', jaeger: { retention: '24h' } })).toContain(
+  it('rejects a jaeger section for another backend', async () => {
+    expect(await errors({ backend: 'tempo', jaeger: { retention: '24h' } })).toContain(
       'jaeger: applies to the jaeger backend only (backend: tempo)',
     );
   });

@@ -11,7 +11,10 @@ import {
   yamlScalar,
   yamlScalarNoInterpolation,
 } from '../../src/render/escape.js';
-import { assertValuesEscaped } from '../../src/render/templates.js';
+import { assertValuesEscaped as check } from '../../src/render/template-source.js';
+import { ESCAPER_NAMES } from '../../src/render/templates.js';
+
+const assertValuesEscaped = (name: string, source: string) => check(name, source, ESCAPER_NAMES);
 
 /** Strings that break naive templating: quotes, YAML indicators, newlines, template syntax, unicode. */
 export const HOSTILE = [

@@ -2,10 +2,12 @@
  * Golden files: the full output of every preset (stacks/*.yaml) and fixture (test/fixtures/stacks/*.yaml),
  * under test/golden/<stack>/. They change only through "npm run test:update", and are reviewed like code.
  */
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderChecked } from '../../src/check/check-plan.js';
 import { loadStack } from '../../src/model/load.js';
 import { MANIFEST_PATH, manifestFor } from '../../src/output/drift.js';
@@ -37,5 +39,36 @@ describe.each(GOLDEN_STACKS)('golden output of %s', (name, file) => {
       plan.files.some((f) => f.path.startsWith('tls/')),
       'certificates are never golden (or committed)',
     ).toBe(false);
+  });
+});
+
+/**
+ * The goldens above are rendered through the source; users run the bundle (dist/), whose templates, compose
+ * validator and JSON schema were precompiled by the build. Both must write the same bytes.
+ */
+describe('the built CLI', () => {
+  let project: string;
+  beforeAll(async () => {
+    project = await mkdtemp(path.join(tmpdir(), 'stackgen-golden-'));
+    for (const folder of ['stacks', 'test/fixtures']) {
+      await cp(path.join(ROOT, folder), path.join(project, folder), { recursive: true });
+    }
+  });
+  afterAll(() => rm(project, { recursive: true, force: true }));
+
+  it.each(GOLDEN_STACKS)('writes the golden files of %s', async (name, file) => {
+    const bin = path.join(ROOT, 'bin/stackgen.js');
+    const result = await execa('node', [bin, 'generate', file], { cwd: project, reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { stack } = await loadStack(ROOT, file);
+    const golden = path.join(GOLDEN, name);
+    const files = (await readdir(golden, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(golden, path.join(e.parentPath, e.name)));
+    for (const f of files) {
+      expect(await readFile(path.join(project, stack.output, f), 'utf8'), f).toBe(
+        await readFile(path.join(golden, f), 'utf8'),
+      );
+    }
   });
 });

@@ -2,23 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { StackInvalidError } from '../../src/errors.js';
 import { loadStackText } from '../../src/model/load.js';
-import { formatPath } from '../../src/model/locate.js';
-import { validateStack } from '../../src/model/validate.js';
 import { renderStack, type RenderPlan } from '../../src/render/plan.js';
+import { described, loadObject, planOfObject } from '../helpers/plan.js';
 import { testdir } from '../helpers/testdir.js';
 
-function validate(raw: Record<string, unknown>) {
-  return validateStack({ name: 'sz', backend: 'signoz', ...raw }, 'stacks/sz.yaml');
-}
-const errors = (raw: Record<string, unknown>) =>
-  (validate(raw).errors ?? []).map((i) => `${formatPath(i.path)}: ${i.message}`);
-const warnings = (raw: Record<string, unknown>) =>
-  validate(raw).warnings.map((i) => `${formatPath(i.path)}: ${i.message}`);
-function plan(raw: Record<string, unknown> = {}): RenderPlan {
-  const { stack, errors: problems } = validate(raw);
-  if (!stack) throw new Error(JSON.stringify(problems));
-  return renderStack(stack);
-}
+const validate = (raw: Record<string, unknown>) =>
+  loadObject({ name: 'sz', backend: 'signoz', ...raw }, 'stacks/sz.yaml');
+const errors = async (raw: Record<string, unknown>) => described((await validate(raw)).errors);
+const warnings = async (raw: Record<string, unknown>) => described((await validate(raw)).warnings);
+const plan = (raw: Record<string, unknown> = {}) =>
+  planOfObject({ name: 'sz', backend: 'signoz', ...raw }, 'stacks/sz.yaml');
 const compose = (p: RenderPlan) =>
   parse(p.files.find((f) => f.path === 'compose.yaml')!.content) as {
     services: Record<
@@ -32,49 +25,51 @@ const compose = (p: RenderPlan) =>
   };
 
 describe('SigNoz stack rules', () => {
-  it('keeps the collector and ClickHouse versions in step', () => {
-    expect(errors({ images: { versions: { clickhouse: '25.5.6' } } })).toEqual([
+  it('keeps the collector and ClickHouse versions in step', async () => {
+    expect(await errors({ images: { versions: { clickhouse: '25.5.6' } } })).toEqual([
       "images.versions.clickhouse: SigNoz's collector v0.144.7 needs ClickHouse 25.12 or later; pin clickhouse to 25.12.5, or the collector below v0.144.6",
     ]);
-    expect(errors({ images: { versions: { clickhouse: '25.5.6', signozCollector: 'v0.144.5' } } })).toEqual(
-      [],
-    );
-    expect(warnings({ images: { versions: { clickhouse: '26.1.2' } } })).toEqual([
+    expect(
+      await errors({ images: { versions: { clickhouse: '25.5.6', signozCollector: 'v0.144.5' } } }),
+    ).toEqual([]);
+    expect(await warnings({ images: { versions: { clickhouse: '26.1.2' } } })).toEqual([
       "images.versions.clickhouse: ClickHouse 26 breaks SigNoz's schema migrations so far (signoz#12257); 25.12.5 is known to work",
     ]);
   });
 
-  it('wants Prometheus for Grafana, and no red dashboard (SigNoz shows RED itself)', () => {
-    expect(errors({ grafana: { enabled: true } })).toEqual([
+  it('wants Prometheus for Grafana, and no red dashboard (SigNoz shows RED itself)', async () => {
+    expect(await errors({ grafana: { enabled: true } })).toEqual([
       "grafana.enabled: needs prometheus.enabled in a SigNoz stack: Grafana shows Prometheus' data; SigNoz has its own UI",
     ]);
-    expect(errors({ grafana: { enabled: true }, prometheus: { enabled: true } })).toEqual([]);
+    expect(await errors({ grafana: { enabled: true }, prometheus: { enabled: true } })).toEqual([]);
     expect(
-      errors({ grafana: { enabled: true, dashboards: ['red'] }, prometheus: { enabled: true } }),
+      await errors({ grafana: { enabled: true, dashboards: ['red'] }, prometheus: { enabled: true } }),
     ).toEqual([
       'grafana.dashboards[0]: "red" reads span metrics from Prometheus; SigNoz keeps them in ClickHouse and shows them in its own UI',
     ]);
   });
 
-  it('needs the metrics signal for span metrics, and no Prometheus for either', () => {
-    expect(errors({ collector: { signals: ['traces', 'logs'] } })).toEqual([
+  it('needs the metrics signal for span metrics, and no Prometheus for either', async () => {
+    expect(await errors({ collector: { signals: ['traces', 'logs'] } })).toEqual([
       "collector.signals: needs metrics with spanMetrics: SigNoz's span metrics are written as metrics",
     ]);
-    expect(errors({ collector: { signals: ['traces', 'logs'], spanMetrics: false } })).toEqual([]);
+    expect(await errors({ collector: { signals: ['traces', 'logs'], spanMetrics: false } })).toEqual([]);
   });
 
-  it('accepts every signal by default and rejects settings of other backends', () => {
-    expect(validate({}).stack?.collector.signals).toEqual(['traces', 'metrics', 'logs']);
-    expect(errors({ tempo: {} })).toEqual(['tempo: applies to the tempo backend only (backend: signoz)']);
-    expect(errors({ signoz: { admin: { email: 'not-an-email' } } })).toEqual([
+  it('accepts every signal by default and rejects settings of other backends', async () => {
+    expect((await validate({})).stack?.collector.signals).toEqual(['traces', 'metrics', 'logs']);
+    expect(await errors({ tempo: {} })).toEqual([
+      'tempo: applies to the tempo backend only (backend: signoz)',
+    ]);
+    expect(await errors({ signoz: { admin: { email: 'not-an-email' } } })).toEqual([
       'signoz.admin.email: expected an email address, got "not-an-email"',
     ]);
   });
 });
 
 describe('the SigNoz stack', () => {
-  it('orders its start: Keeper and the user scripts step, ClickHouse, the migrator, SigNoz, the collector', () => {
-    const { services } = compose(plan());
+  it('orders its start: Keeper and the user scripts step, ClickHouse, the migrator, SigNoz, the collector', async () => {
+    const { services } = compose(await plan());
     const condition = (service: string, on: string) => services[service]!.depends_on?.[on]?.condition;
     expect(condition('clickhouse', 'clickhouse-keeper')).toBe('service_healthy');
     expect(condition('clickhouse', 'clickhouse-user-scripts')).toBe('service_completed_successfully');
@@ -84,8 +79,8 @@ describe('the SigNoz stack', () => {
     expect(condition('otel-collector', 'signoz')).toBe('service_healthy');
   });
 
-  it('takes every secret from .env and provisions the admin', () => {
-    const p = plan({ signoz: { metastore: 'postgres' } });
+  it('takes every secret from .env and provisions the admin', async () => {
+    const p = await plan({ signoz: { metastore: 'postgres' } });
     expect(p.secrets.map((s) => s.name)).toEqual([
       'SIGNOZ_JWT_SECRET',
       'SIGNOZ_ADMIN_PASSWORD',
@@ -103,18 +98,21 @@ describe('the SigNoz stack', () => {
     );
   });
 
-  it('hands the histogramQuantile URL to the download step through the environment, escaped', () => {
+  it('hands the histogramQuantile URL to the download step through the environment, escaped', async () => {
     const url = 'https://mirror.example.org/a$b/hq';
-    const env = compose(plan({ signoz: { histogramQuantileUrl: url } })).services['clickhouse-user-scripts']!
-      .environment!;
+    const env = compose(await plan({ signoz: { histogramQuantileUrl: url } })).services[
+      'clickhouse-user-scripts'
+    ]!.environment!;
     // Compose reads $$ as a literal $.
     expect(env.HISTOGRAM_QUANTILE_URL).toBe('https://mirror.example.org/a$$b/hq');
   });
 
-  it('raises ClickHouse open files to the configured limit', () => {
-    expect(compose(plan()).services.clickhouse!.ulimits).toEqual({ nofile: { soft: 262144, hard: 262144 } });
+  it('raises ClickHouse open files to the configured limit', async () => {
+    expect(compose(await plan()).services.clickhouse!.ulimits).toEqual({
+      nofile: { soft: 262144, hard: 262144 },
+    });
     expect(
-      compose(plan({ signoz: { clickhouse: { openFilesLimit: 65536 } } })).services.clickhouse!.ulimits,
+      compose(await plan({ signoz: { clickhouse: { openFilesLimit: 65536 } } })).services.clickhouse!.ulimits,
     ).toEqual({
       nofile: { soft: 65536, hard: 65536 },
     });

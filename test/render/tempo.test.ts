@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validateStack } from '../../src/model/validate.js';
-import { renderStack, type RenderPlan } from '../../src/render/plan.js';
+import type { RenderPlan } from '../../src/render/plan.js';
+import { planOfObject } from '../helpers/plan.js';
 
-function plan(raw: Record<string, unknown>): RenderPlan {
-  const result = validateStack({ name: 'demo', backend: 'tempo', ...raw }, 'stacks/demo.yaml');
-  if (!result.stack) throw new Error(JSON.stringify(result.errors));
-  return renderStack(result.stack);
-}
+const plan = (raw: Record<string, unknown>) => planOfObject({ name: 'demo', backend: 'tempo', ...raw });
 const file = (p: RenderPlan, path: string) => parse(p.files.find((f) => f.path === path)!.content);
 const json = (p: RenderPlan, path: string) => JSON.parse(p.files.find((f) => f.path === path)!.content);
 
@@ -20,8 +16,8 @@ interface Datasource {
 }
 
 describe('Grafana wiring of the Tempo stack', () => {
-  it('provisions every datasource uid that links and dashboards name', () => {
-    const p = plan({});
+  it('provisions every datasource uid that links and dashboards name', async () => {
+    const p = await plan({});
     const { datasources } = file(p, 'grafana/provisioning/datasources/datasources.yaml') as {
       datasources: Datasource[];
     };
@@ -47,17 +43,17 @@ describe('Grafana wiring of the Tempo stack', () => {
     expect(new Set(referenced.filter(Boolean))).toEqual(new Set(['prometheus', 'tempo']));
   });
 
-  it("links exemplars by Tempo's label (traceID), and the collector's (trace_id) only when it makes span metrics too", () => {
+  it("links exemplars by Tempo's label (traceID), and the collector's (trace_id) only when it makes span metrics too", async () => {
     const names = (p: RenderPlan) =>
       (
         file(p, 'grafana/provisioning/datasources/datasources.yaml') as { datasources: Datasource[] }
       ).datasources[0]!.jsonData!.exemplarTraceIdDestinations!.map((e) => e.name);
-    expect(names(plan({}))).toEqual(['traceID']);
-    expect(names(plan({ collector: { spanMetrics: true } }))).toEqual(['traceID', 'trace_id']);
+    expect(names(await plan({}))).toEqual(['traceID']);
+    expect(names(await plan({ collector: { spanMetrics: true } }))).toEqual(['traceID', 'trace_id']);
   });
 
-  it("reads RED panels from Tempo's metric names and labels", () => {
-    const red = json(plan({}), 'grafana/dashboards/red.json');
+  it("reads RED panels from Tempo's metric names and labels", async () => {
+    const red = json(await plan({}), 'grafana/dashboards/red.json');
     const exprs = red.panels
       .flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr))
       .join('\n');
@@ -66,8 +62,8 @@ describe('Grafana wiring of the Tempo stack', () => {
     expect(exprs).not.toContain('service_name');
   });
 
-  it('trusts the CA Grafana is given, at the path its container mounts', () => {
-    const p = plan({ tls: { enabled: true } });
+  it('trusts the CA Grafana is given, at the path its container mounts', async () => {
+    const p = await plan({ tls: { enabled: true } });
     const tempo = (
       file(p, 'grafana/provisioning/datasources/datasources.yaml') as { datasources: Datasource[] }
     ).datasources[1]!;
@@ -87,9 +83,9 @@ describe('config hash labels', () => {
       ).map(([name, s]) => [name, s.labels?.['dev.stackgen.config-sha256']]),
     );
 
-  it('change only for the services whose mounted files changed', () => {
-    const before = labels(plan({}));
-    const after = labels(plan({ collector: { batch: { timeout: '1s' } } }));
+  it('change only for the services whose mounted files changed', async () => {
+    const before = labels(await plan({}));
+    const after = labels(await plan({ collector: { batch: { timeout: '1s' } } }));
     expect(after['otel-collector']).not.toBe(before['otel-collector']);
     for (const service of ['tempo', 'prometheus', 'grafana'])
       expect(after[service], service).toBe(before[service]);

@@ -1,26 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { parsePs } from '../../src/docker/compose.js';
+import { parsePorts, parsePsLine } from '../../src/docker/compose.js';
 import { describeState, isUp, Progress } from '../../src/runtime/progress.js';
 import { captureIo } from '../helpers/testdir.js';
 
-const entry = {
-  Service: 'jaeger',
-  Name: 'x-jaeger-1',
-  State: 'running',
-  Health: 'healthy',
-  ExitCode: 0,
-  Publishers: [],
-};
+describe('reading docker ps', () => {
+  const line = (...fields: string[]) => fields.join('\t');
 
-describe('reading docker compose ps', () => {
-  it('reads one object per line (newer Compose) and one array (older Compose)', () => {
+  it('reads service, state, health and exit code', () => {
+    expect(parsePsLine(line('jaeger', 'obs-jaeger-1', 'running', 'Up 2 minutes (healthy)', ''))).toEqual({
+      service: 'jaeger',
+      container: 'obs-jaeger-1',
+      state: 'running',
+      health: 'healthy',
+      exitCode: 0,
+      ports: [],
+    });
+    const health = (status: string) => parsePsLine(line('a', 'b', 'running', status, '')).health;
+    expect(health('Up 5 seconds (health: starting)')).toBe('starting');
+    expect(health('Up 1 second (unhealthy)')).toBe('unhealthy');
+    expect(health('Up 3 hours')).toBe('none');
+    const exited = parsePsLine(
+      line('tempo-init', 'obs-tempo-init-1', 'exited', 'Exited (3) 4 seconds ago', ''),
+    );
+    expect([exited.state, exited.exitCode]).toEqual(['exited', 3]);
+    expect(parsePsLine(line('grafana', 'obs-grafana-1', 'created', 'Created', '')).state).toBe('created');
+  });
+
+  it('reads published ports, ranges Docker compacts and IPv6, leaving out ports not published', () => {
     expect(
-      parsePs(`${JSON.stringify(entry)}\n${JSON.stringify({ ...entry, Service: 'grafana' })}\n`).map(
-        (e) => e.Service,
+      parsePorts(
+        '127.0.0.1:24317-24318->4317-4318/tcp, 127.0.0.1:23133->13133/tcp, 8888/tcp, [::1]:9090->9090/tcp, :::3000->3000/tcp',
       ),
-    ).toEqual(['jaeger', 'grafana']);
-    expect(parsePs(JSON.stringify([entry])).map((e) => e.Service)).toEqual(['jaeger']);
-    expect(parsePs('')).toEqual([]);
+    ).toEqual([
+      { hostIp: '127.0.0.1', hostPort: 24317, containerPort: 4317, protocol: 'tcp' },
+      { hostIp: '127.0.0.1', hostPort: 24318, containerPort: 4318, protocol: 'tcp' },
+      { hostIp: '127.0.0.1', hostPort: 23133, containerPort: 13133, protocol: 'tcp' },
+      { hostIp: '::1', hostPort: 9090, containerPort: 9090, protocol: 'tcp' },
+      { hostIp: '::', hostPort: 3000, containerPort: 3000, protocol: 'tcp' },
+    ]);
+    expect(parsePorts('')).toEqual([]);
   });
 });
 

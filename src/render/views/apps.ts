@@ -1,13 +1,11 @@
 /** The override file of each app: the networks it joins and where its SDK sends. */
 import type { App, Stack } from '../../model/normalize.js';
-import { appUpCommand } from '../readme.js';
-import { tlsPaths } from '../../model/tls.js';
 import { APP_CA_FILE, otelEnvironment } from '../otel-env.js';
 import { readOnlyMount } from './common.js';
 import path from 'node:path';
 
 export function appsView(stack: Stack) {
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   return stack.apps.map((app) => {
     const stackNetworks = [stack.networks.observability, ...app.networks];
     const overrideFile = `apps/${app.name}.override.yaml`;
@@ -34,4 +32,9 @@ export function appsView(stack: Stack) {
 /** The stack's networks the app must be joined to: those it is not on in its own project. */
 function joining(app: App, stackNetworks: string[]): string[] {
   return stackNetworks.filter((n) => !app.ownNetworks.includes(n) && !app.ownNetworkNames.includes(n));
+}
+
+/** The command that starts an app's own compose project with its override file. */
+export function appUpCommand(stack: Stack, composeFile: string | undefined, overrideFile: string): string {
+  return `docker compose -f ${composeFile ?? 'docker-compose.yml'} -f ${stack.output}/${overrideFile} up -d`;
 }

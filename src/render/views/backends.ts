@@ -1,8 +1,7 @@
 /** The trace backends: Jaeger v2 and Tempo 3. */
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { tlsPaths } from '../../model/tls.js';
-import { publisher, readOnlyMount, type Features } from './common.js';
+import { healthcheck, publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
 
 const PROMETHEUS_URL = `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
 
@@ -21,7 +20,7 @@ export function jaegerView(stack: Stack, has: Features) {
     ports: publisher(stack)(INTERNAL_PORTS.jaegerUi, stack.exposure.ports.jaeger.ui),
     memLimit: `${stack.jaeger.memoryLimitMiB}m`,
     retention: stack.jaeger.retention,
-    healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.jaegerHealth}/status`,
+    health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.jaegerHealth}/status`),
     healthEndpoint: `0.0.0.0:${INTERNAL_PORTS.jaegerHealth}`,
     uiEndpoint: `0.0.0.0:${INTERNAL_PORTS.jaegerUi}`,
     queryGrpcEndpoint: `0.0.0.0:${INTERNAL_PORTS.jaegerQueryGrpc}`,
@@ -36,7 +35,7 @@ export function jaegerView(stack: Stack, has: Features) {
 const TEMPO_TLS_DIR = '/etc/tempo/tls';
 
 export function tempoView(stack: Stack, has: Features) {
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   const generator = stack.tempo.metricsGenerator;
   const scheme = tls ? 'https' : 'http';
   return {
@@ -61,12 +60,18 @@ export function tempoView(stack: Stack, has: Features) {
       ? { spanMetrics: generator.spanMetrics, serviceGraphs: generator.serviceGraphs }
       : undefined,
     // Tempo's own health check (its image has no shell); over HTTPS it trusts the CA through SSL_CERT_DIR.
-    healthTest: [
-      'CMD',
-      '/tempo',
-      '-health',
-      ...(tls ? [`-health.url=https://localhost:${INTERNAL_PORTS.tempoHttp}/ready`] : []),
-    ],
+    health: healthcheck(
+      [
+        'CMD',
+        '/tempo',
+        '-health',
+        ...(tls ? [`-health.url=https://localhost:${INTERNAL_PORTS.tempoHttp}/ready`] : []),
+      ],
+      {
+        startPeriodSeconds: 30,
+        note: 'Tempo 3 checks itself (-health asks its /ready endpoint); its distroless image has no wget.',
+      },
+    ),
     tls: tls?.tempo
       ? {
           mounts: [

@@ -2,7 +2,6 @@
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { tlsPaths } from '../../model/tls.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 
@@ -23,7 +22,7 @@ export function collectorView(stack: Stack, has: Features) {
   const ports = stack.exposure.ports.collector;
   const limitMiB = Math.floor(collector.memoryLimitMiB * 0.8);
   const backendService = has.tempo ? SERVICE_NAMES.tempo : SERVICE_NAMES.jaeger;
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   // Where the collector finds its TLS files inside its container.
   const TLS_DIR = has.signoz ? '/etc/otel-collector/tls' : '/etc/otelcol-contrib/tls';
   const mounts = tls

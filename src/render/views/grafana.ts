@@ -6,9 +6,8 @@ import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import type { Dashboard } from '../../model/schema.js';
 import { collectorDashboardPanels, DASHBOARD_SCHEMA_VERSION, redDashboardPanels } from '../dashboards.js';
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
-import { tlsPaths } from '../../model/tls.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
-import { publisher, readOnlyMount, type Features } from './common.js';
+import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
 
 /** Where Grafana finds the stack's CA inside its container. */
 const CA_FILE = '/etc/grafana/tls/ca.crt';
@@ -19,7 +18,7 @@ const EXTRA_DASHBOARDS_DIR = '/etc/grafana/dashboards-extra';
 export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
   const source = spanMetricsSource(stack);
   const tracesUid = has.tempo ? DATASOURCE_UIDS.tempo : DATASOURCE_UIDS.jaeger;
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   return {
     service: SERVICE_NAMES.grafana,
     image: stack.images[SERVICE_NAMES.grafana] ?? '',
@@ -32,7 +31,7 @@ export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
     ],
     uids: DATASOURCE_UIDS,
     adminUser: stack.grafana.adminUser,
-    healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.grafana}/api/health`,
+    health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.grafana}/api/health`, { startPeriodSeconds: 30 }),
     prometheusUrl: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
     jaegerUrl: `http://${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerUi}`,
     tempoUrl,

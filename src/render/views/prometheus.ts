@@ -3,9 +3,8 @@ import path from 'node:path';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { builtInScrapeJobs } from '../../model/scrape-jobs.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import { tlsPaths } from '../../model/tls.js';
 import { alertRules } from '../alert-rules.js';
-import { publisher, readOnlyMount, type Features } from './common.js';
+import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
 
 /** Where Prometheus finds the stack's CA inside its container. */
 const CA_FILE = '/etc/prometheus/tls/ca.crt';
@@ -18,7 +17,7 @@ const USER_RULES_DIR = '/etc/prometheus/rules.d';
 export const HOST_FROM_CONTAINERS = 'host.docker.internal';
 
 export function prometheusView(stack: Stack, has: Features) {
-  const tls = tlsPaths(stack);
+  const tls = stack.tls.paths;
   return {
     service: SERVICE_NAMES.prometheus,
     image: stack.images[SERVICE_NAMES.prometheus] ?? '',
@@ -46,7 +45,7 @@ export function prometheusView(stack: Stack, has: Features) {
     alerts: alertRules(stack),
     // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.
     remoteWriteReceiver: has.tempoGenerator,
-    healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`,
+    health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`),
     jobs: builtInScrapeJobs(stack).map((job) => ({
       ...job,
       tlsConfig: job.tls

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { memoryLimits } from '../../model/memory.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { normalPath, SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import { publisher, readOnlyMount, type Features } from './common.js';
+import { healthcheck, publisher, readOnlyMount, type Features } from './common.js';
 
 /** Where the user-scripts step finds signoz.histogramQuantileDir. */
 const HISTOGRAM_QUANTILE_DIR = '/etc/stackgen/histogram-quantile';
@@ -71,16 +71,19 @@ export function signozView(stack: Stack, has: Features) {
       raftPort: INTERNAL_PORTS.keeperRaft,
       memLimit: memLimit(SERVICE_NAMES.clickhouseKeeper),
       // Lists the root node: answers only when the keeper serves requests.
-      healthTest: [
-        'CMD',
-        'clickhouse-keeper-client',
-        '-h',
-        'localhost',
-        '-p',
-        String(INTERNAL_PORTS.keeper),
-        '-q',
-        'ls',
-      ],
+      health: healthcheck(
+        [
+          'CMD',
+          'clickhouse-keeper-client',
+          '-h',
+          'localhost',
+          '-p',
+          String(INTERNAL_PORTS.keeper),
+          '-q',
+          'ls',
+        ],
+        { timeoutSeconds: 10 },
+      ),
     },
     clickhouse: {
       service: SERVICE_NAMES.clickhouse,
@@ -91,7 +94,13 @@ export function signozView(stack: Stack, has: Features) {
         table,
         ttl: `event_date + INTERVAL ${signoz.clickhouse.systemLogRetentionDays} DAY DELETE`,
       })),
-      healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.clickhouseHttp}/ping`,
+      // As upstream's compose file has it (test/render/signoz-upstream.test.ts compares).
+      health: healthcheck(
+        ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${INTERNAL_PORTS.clickhouseHttp}/ping`],
+        {
+          startPeriodSeconds: 30,
+        },
+      ),
       nativePort: INTERNAL_PORTS.clickhouseNative,
     },
     userScripts: {
@@ -112,6 +121,7 @@ export function signozView(stack: Stack, has: Features) {
           service: SERVICE_NAMES.postgres,
           image: image(SERVICE_NAMES.postgres),
           memLimit: memLimit(SERVICE_NAMES.postgres),
+          health: healthcheck(['CMD-SHELL', 'pg_isready -U signoz -d signoz']),
         }
       : undefined,
     migrator: { service: SERVICE_NAMES.schemaMigrator, image: image(SERVICE_NAMES.schemaMigrator) },
@@ -120,7 +130,13 @@ export function signozView(stack: Stack, has: Features) {
       image: image(SERVICE_NAMES.signoz),
       ports: publisher(stack)(INTERNAL_PORTS.signozUi, stack.exposure.ports.signoz.ui),
       memLimit: memLimit(SERVICE_NAMES.signoz),
-      healthUrl: `http://127.0.0.1:${INTERNAL_PORTS.signozUi}/api/v1/health`,
+      health: healthcheck(
+        ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${INTERNAL_PORTS.signozUi}/api/v1/health`],
+        {
+          retries: 10,
+          startPeriodSeconds: 60,
+        },
+      ),
       adminEmail: signoz.admin.email,
       organization: signoz.admin.organization,
       postgres,

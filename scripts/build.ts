@@ -1,0 +1,113 @@
+/**
+ * npm run build: bundles the CLI into dist/ with esbuild, with the work every run would otherwise repeat
+ * done here once: the templates are checked and precompiled, and the compose-spec validator is compiled
+ * to standalone code. Two modules of src/ are swapped for what they compute (their own comments say so);
+ * everything else is bundled as written. Commands stay in their own chunks, loaded when they run.
+ */
+import { Ajv } from 'ajv';
+import standalone from 'ajv/dist/standalone/index.js';
+import { build, type Plugin } from 'esbuild';
+import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { AJV_OPTIONS, composeSchema } from '../src/check/compose-validator.js';
+import { assertValuesEscaped, COMPILE_OPTIONS, templateSources } from '../src/render/template-source.js';
+import { ESCAPER_NAMES } from '../src/render/templates.js';
+import { stackJsonSchema } from '../src/model/stack-json-schema.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** src/render/template-source.ts, as the bundle has it: every template checked and precompiled. */
+function precompiledTemplates(): string {
+  const specs = templateSources().map(([name, source]) => {
+    assertValuesEscaped(name, source, ESCAPER_NAMES);
+    return `  ${JSON.stringify(name)}: ${Handlebars.precompile(source, COMPILE_OPTIONS) as string},`;
+  });
+  return `import Handlebars from 'handlebars/runtime.js';
+const SPECS = {
+${specs.join('\n')}
+};
+export function compileTemplates(helpers) {
+  const hbs = Handlebars.create();
+  for (const [name, helper] of Object.entries(helpers)) hbs.registerHelper(name, helper);
+  const templates = new Map();
+  for (const [name, spec] of Object.entries(SPECS)) {
+    const template = hbs.template(spec);
+    templates.set(name, template);
+    hbs.registerPartial(name, template);
+  }
+  return templates;
+}
+`;
+}
+
+/** src/check/compose-validator.ts, as the bundle has it: the validator Ajv compiled, as code. */
+function standaloneComposeValidator(): string {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+  const code = standalone.default(ajv, ajv.compile(composeSchema()));
+  return `${code}\nexport function composeValidator() { return validate; }\n`;
+}
+
+/** src/model/stack-json-schema.ts, as the bundle has it: the schema converted from the zod model. */
+function convertedJsonSchema(): string {
+  return `const SCHEMA = ${JSON.stringify(stackJsonSchema())};\nexport function stackJsonSchema() { return SCHEMA; }\n`;
+}
+
+const precomputed: Plugin = {
+  name: 'precomputed',
+  setup(esbuild) {
+    const swaps: Record<string, () => string> = {
+      [path.join(ROOT, 'src/render/template-source.ts')]: precompiledTemplates,
+      [path.join(ROOT, 'src/check/compose-validator.ts')]: standaloneComposeValidator,
+      [path.join(ROOT, 'src/model/stack-json-schema.ts')]: convertedJsonSchema,
+    };
+    esbuild.onLoad({ filter: /(template-source|compose-validator|stack-json-schema)\.ts$/ }, (args) => {
+      const swap = swaps[args.path];
+      return swap ? { contents: swap(), loader: 'js', resolveDir: path.dirname(args.path) } : undefined;
+    });
+  },
+};
+
+/** A hash of everything the bundle is made of, so caches keyed by it (check-cache.ts) end with the build. */
+function buildId(): string {
+  const hash = createHash('sha256');
+  const files = ['src', 'templates']
+    .flatMap((folder) =>
+      readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((f) =>
+        path.join(folder, f),
+      ),
+    )
+    .concat('package-lock.json', 'scripts/build.ts')
+    .sort();
+  for (const file of files) {
+    const full = path.join(ROOT, file);
+    if (statSync(full).isFile()) hash.update(file).update('\0').update(readFileSync(full));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+await build({
+  entryPoints: [path.join(ROOT, 'src/main.ts')],
+  outdir: path.join(ROOT, 'dist'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  // ESM builds of dependencies where they have one (jsonc-parser's UMD build requires its own files at run time).
+  mainFields: ['module', 'main'],
+  // Only `verify` loads the OpenTelemetry SDK and gRPC: they stay in node_modules, as installed.
+  external: ['@grpc/*', '@opentelemetry/*'],
+  // CommonJS dependencies bundled into ESM still call require() for node's own modules.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  define: { __STACKGEN_BUILD_ID__: JSON.stringify(buildId()) },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
+  plugins: [precomputed],
+  logLevel: 'warning',
+});

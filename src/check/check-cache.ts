@@ -1,0 +1,82 @@
+/**
+ * The verdicts of checks that look at one rendered file alone (it parses back; an app override passes the
+ * compose schema; a collector config is consistent) depend only on that file's bytes and on the code that
+ * checks them. Within one build of stackgen they never change, so a file that passed once is not checked
+ * again: 1000 app overrides, unchanged, are not parsed back at every run. Files whose checks read other
+ * files of the plan (compose.yaml's mounts, dashboards' datasources) are always checked.
+ *
+ * Only the bundle has a build id (scripts/build.ts); running from source never caches. The cache lives in
+ * the user's cache folder, one file per build, and losing it only costs time.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+declare const __STACKGEN_BUILD_ID__: string | undefined;
+
+/** The build's id: a hash of everything that went into the bundle. Undefined when running from source. */
+const BUILD_ID = typeof __STACKGEN_BUILD_ID__ === 'string' ? __STACKGEN_BUILD_ID__ : undefined;
+
+/** At most this many verdicts are kept, the newest. */
+const LIMIT = 20_000;
+
+export class CheckCache {
+  private readonly passed: Set<string>;
+  private readonly added: string[] = [];
+
+  private constructor(
+    private readonly file: string | undefined,
+    known: string[],
+  ) {
+    this.passed = new Set(known);
+  }
+
+  /** The cache of this build, or one that remembers nothing when running from source or with no cache folder. */
+  static open(buildId = BUILD_ID, folder = cacheFolder()): CheckCache {
+    if (!buildId || !folder) return new CheckCache(undefined, []);
+    const file = path.join(folder, `checked-${buildId}.json`);
+    try {
+      return new CheckCache(file, JSON.parse(readFileSync(file, 'utf8')) as string[]);
+    } catch {
+      return new CheckCache(file, []);
+    }
+  }
+
+  static key(filePath: string, content: string): string {
+    return createHash('sha256').update(filePath).update('\0').update(content).digest('base64url');
+  }
+
+  has(key: string): boolean {
+    return this.passed.has(key);
+  }
+
+  add(key: string): void {
+    if (this.passed.has(key)) return;
+    this.passed.add(key);
+    this.added.push(key);
+  }
+
+  /** Writes what was added, atomically; the files of other builds go. Failures are ignored: it is a cache. */
+  save(): void {
+    if (!this.file || this.added.length === 0) return;
+    try {
+      const folder = path.dirname(this.file);
+      mkdirSync(folder, { recursive: true });
+      for (const other of readdirSync(folder)) {
+        if (/^checked-.+\.json$/.test(other) && path.join(folder, other) !== this.file)
+          rmSync(path.join(folder, other), { force: true });
+      }
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify([...this.passed].slice(-LIMIT)));
+      renameSync(temporary, this.file);
+    } catch {
+      // A read-only home, a full disk: the next run checks again.
+    }
+  }
+}
+
+function cacheFolder(): string | undefined {
+  const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
+  return base ? path.join(base, 'stackgen') : undefined;
+}

@@ -1,0 +1,141 @@
+/**
+ * The engine's objects beyond one compose project (containers, networks, volumes, images), each asked
+ * through one typed verb. The runtime and verify use these instead of building docker arguments; a
+ * question the engine cannot answer gives the empty answer, and the caller decides what that means.
+ */
+import { execa } from 'execa';
+
+const docker = (args: string[], timeout?: number) =>
+  execa('docker', args, { reject: false, ...(timeout ? { timeout } : {}) });
+
+const lines = (text: unknown): string[] =>
+  String(text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** Ids of the containers carrying every label given (`key=value`), running only unless `all`. */
+export async function containerIds(labels: string[], options: { all?: boolean } = {}): Promise<string[]> {
+  const filters = labels.flatMap((label) => ['--filter', `label=${label}`]);
+  return lines((await docker(['ps', ...(options.all ? ['-a'] : []), '-q', ...filters])).stdout);
+}
+
+/** `docker inspect` of containers, as the caller's type (the fields it reads); [] when it fails. */
+export async function inspectContainers<T>(ids: string[]): Promise<T[]> {
+  if (ids.length === 0) return [];
+  const result = await docker(['inspect', ...ids]);
+  return result.exitCode === 0 ? (JSON.parse(result.stdout) as T[]) : [];
+}
+
+/** Names of the containers publishing a host port. */
+export async function containersPublishing(port: number): Promise<string[]> {
+  return lines((await docker(['ps', '--filter', `publish=${port}`, '--format', '{{.Names}}'])).stdout);
+}
+
+/** Names of the containers attached to a network, with the compose project of each; undefined when it does not exist. */
+export async function networkMembers(
+  network: string,
+): Promise<{ name: string; project: string }[] | undefined> {
+  const inspect = await docker([
+    'network',
+    'inspect',
+    network,
+    '--format',
+    '{{range .Containers}}{{.Name}} {{end}}',
+  ]);
+  if (inspect.exitCode !== 0) return undefined;
+  const names = inspect.stdout.split(' ').filter(Boolean);
+  if (names.length === 0) return [];
+  const labelled = await docker([
+    'inspect',
+    '--format',
+    '{{.Name}}\t{{index .Config.Labels "com.docker.compose.project"}}',
+    ...names,
+  ]);
+  return lines(labelled.stdout).map((line) => {
+    const [name = '', project = ''] = line.split('\t');
+    return { name: name.replace(/^\//, ''), project };
+  });
+}
+
+/** Every compose project with a container on the engine, with its first compose file. */
+export async function composeProjectsOnEngine(): Promise<{ project: string; file: string }[]> {
+  const listed = await docker([
+    'ps',
+    '-a',
+    '--format',
+    '{{.Label "com.docker.compose.project"}}\t{{.Label "com.docker.compose.project.config_files"}}',
+  ]);
+  return lines(listed.stdout).flatMap((line) => {
+    const [project, files] = line.split('\t');
+    const file = files?.split(',')[0];
+    return project && file ? [{ project, file }] : [];
+  });
+}
+
+/** The volumes of a compose project, with the value each carries for a label ('' when none). */
+export async function projectVolumes(
+  project: string,
+  label: string,
+): Promise<{ name: string; value: string }[]> {
+  const listed = await docker([
+    'volume',
+    'ls',
+    '--filter',
+    `label=com.docker.compose.project=${project}`,
+    '--format',
+    `{{.Name}}\t{{.Label "${label}"}}`,
+  ]);
+  return lines(listed.stdout).map((line) => {
+    const [name = '', value = ''] = line.split('\t');
+    return { name, value };
+  });
+}
+
+/** Creates a volume with these labels, replacing one of that name. */
+export async function replaceVolume(name: string, labels: Record<string, string>): Promise<void> {
+  await removeVolume(name);
+  await docker([
+    'volume',
+    'create',
+    ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    name,
+  ]);
+}
+
+export async function removeVolume(name: string): Promise<void> {
+  await docker(['volume', 'rm', name]);
+}
+
+/** Of these images, those the engine does not have (one inspect names each it lacks). */
+export async function absentImages(images: string[]): Promise<Set<string>> {
+  if (images.length === 0) return new Set();
+  const inspect = await docker(['image', 'inspect', '--format', '{{.Id}}', ...new Set(images)]);
+  return new Set([...String(inspect.stderr ?? '').matchAll(/No such image: (\S+)/g)].map((m) => m[1]!));
+}
+
+/** Starts a throwaway container of the image with this open-files limit; its stderr when refused. */
+export async function refusedOpenFiles(image: string, limit: number): Promise<string | undefined> {
+  const probe = await docker(
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--ulimit',
+      `nofile=${limit}:${limit}`,
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      'true',
+    ],
+    60_000,
+  );
+  return probe.exitCode === 0 ? undefined : String(probe.stderr ?? '');
+}
+
+/** Runs a shell command inside a running container. */
+export async function execInContainer(id: string, command: string, timeout = 10_000) {
+  return docker(['exec', id, 'sh', '-c', command], timeout);
+}

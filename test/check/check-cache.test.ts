@@ -1,0 +1,71 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { planOfObject } from '../helpers/plan.js';
+import { describe, expect, it } from 'vitest';
+import { CheckCache } from '../../src/check/check-cache.js';
+import { planProblems } from '../../src/check/check-plan.js';
+import type { RenderPlan } from '../../src/render/plan.js';
+
+function plan(): Promise<RenderPlan> {
+  return planOfObject({ name: 'demo', backend: 'jaeger' });
+}
+
+function replace(p: RenderPlan, file: string, edit: (content: string) => string): RenderPlan {
+  return { ...p, files: p.files.map((f) => (f.path === file ? { ...f, content: edit(f.content) } : f)) };
+}
+
+describe('the cache of check verdicts', () => {
+  it('remembers files that passed, for the same build only, and drops other builds’ files', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
+    writeFileSync(path.join(folder, 'checked-old.json'), '[]');
+    const cache = CheckCache.open('build-1', folder);
+    const key = CheckCache.key('collector/config.yaml', 'receivers: {}');
+    cache.add(key);
+    cache.save();
+
+    expect(CheckCache.open('build-1', folder).has(key)).toBe(true);
+    expect(CheckCache.open('build-2', folder).has(key)).toBe(false);
+    expect(readdirSync(folder)).toEqual(['checked-build-1.json']);
+    expect(CheckCache.key('collector/config.yaml', 'receivers: {} ')).not.toBe(key);
+  });
+
+  it('remembers nothing when running from source (no build id) and survives a corrupt file', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
+    const fromSource = CheckCache.open(undefined, folder);
+    fromSource.add('k');
+    fromSource.save();
+    expect(readdirSync(folder)).toEqual([]);
+
+    writeFileSync(path.join(folder, 'checked-b.json'), '{not json');
+    expect(CheckCache.open('b', folder).has('k')).toBe(false);
+  });
+
+  it('skips a file whose exact bytes passed before, but never compose.yaml, whose checks read other files', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
+    const cache = CheckCache.open('b', folder);
+    expect(planProblems(await plan(), cache)).toEqual([]);
+
+    // A collector config that passed is not parsed again; a changed one is.
+    const brokenCollector = replace(await plan(), 'collector/config.yaml', (c) =>
+      c.replace('exporters: [prometheus]', 'exporters: [prometheus, kafka]'),
+    );
+    expect(planProblems(brokenCollector, cache).map((p) => p.file)).toEqual(['collector/config.yaml']);
+    // Proof that a known file is skipped: a verdict planted for the broken bytes silences the check.
+    const broken = brokenCollector.files.find((f) => f.path === 'collector/config.yaml')!;
+    cache.add(CheckCache.key(broken.path, broken.content));
+    expect(planProblems(brokenCollector, cache)).toEqual([]);
+
+    // compose.yaml's mount check reads the plan: a removed mounted file is found even with compose.yaml cached.
+    const missingMount = {
+      ...(await plan()),
+      files: (await plan()).files.filter((f) => f.path !== 'jaeger/config.yaml'),
+    };
+    expect(planProblems(missingMount, cache)).toEqual([
+      expect.objectContaining({
+        file: 'compose.yaml',
+        problem: expect.stringContaining('jaeger/config.yaml'),
+      }),
+    ]);
+  });
+});
