@@ -161,6 +161,17 @@ export function buildProgram(io: Io): Command {
     });
 
   program
+    .command('plan')
+    .description('what generate would change in the output folder, and what up would then do on the engine')
+    .argument('[stack]', 'stack name or file (default: the only stack in stacks/)')
+    .option('--json', 'print one JSON object (shape documented in the README)')
+    .option('--exit-code', 'exit with 3 when anything would change (0: nothing would)')
+    .action(async (stack: string | undefined, opts: { json?: boolean; exitCode?: boolean }) => {
+      const { plan } = await import('./commands/plan.js');
+      await plan({ ...context(), stack, json: Boolean(opts.json), exitCode: Boolean(opts.exitCode) });
+    });
+
+  program
     .command('status')
     .description("each service's state, health and published ports")
     .argument('[stack]', 'stack name or file (default: the only stack in stacks/)')

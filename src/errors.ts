@@ -31,7 +31,7 @@ export function byPosition(a: Issue, b: Issue): number {
 export class ExitError extends Error {
   constructor(
     message: string,
-    readonly exitCode: 1 | 2,
+    readonly exitCode: 1 | 2 | 3,
   ) {
     super(message);
     this.name = new.target.name;

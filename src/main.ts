@@ -1,6 +1,6 @@
 /**
  * Entry point: runs the CLI and turns every outcome into an exit code. The only place that decides them:
- * 0 success; 1 a check or an operation failed; 2 invalid input or usage.
+ * 0 success; 1 a check or an operation failed; 2 invalid input or usage; 3 `plan --exit-code` found changes.
  */
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
@@ -35,7 +35,7 @@ function exitCodeFor(error: unknown, io: Io): number {
   }
   // Messages quote names and file contents the user gave: their escape sequences never reach the terminal.
   if (error instanceof ExitError) {
-    io.err(printable(error.message, { lines: true }));
+    if (error.message) io.err(printable(error.message, { lines: true }));
     return error.exitCode;
   }
   if (error instanceof InternalError) {

@@ -19,7 +19,9 @@ import { assertEngineGrantsOpenFiles, preflight, pullImages } from '../runtime/p
 import { appsHoldingOldCa, removeStaleCertificateHolders } from '../runtime/renewed-certificates.js';
 import { selectStack } from '../runtime/select-stack.js';
 import { pinSignozOrganisation } from '../runtime/signoz-org.js';
+import { serviceChanges, serviceLines } from '../runtime/service-plan.js';
 import { startAndWait } from '../runtime/start.js';
+import { readFile } from 'node:fs/promises';
 
 export interface UpOptions extends CommandContext {
   stack: string | undefined;
@@ -51,13 +53,23 @@ export async function up(options: UpOptions): Promise<UpResult> {
   return withLock(stackLock(docker.engineId, stack.name), 'up', async () => {
     await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets(project, loaded, io));
     const newSecrets = options.newSecrets ?? false;
-    const checked = await preflight(project, { io, newSecrets, memTotal: docker.memTotal });
+    // What compose is about to do is worked out beside the checks; a failure to tell only loses the list.
+    const [checked, planned] = await Promise.all([
+      preflight(project, { io, newSecrets, memTotal: docker.memTotal }),
+      readFile(project.file, 'utf8')
+        .then((content) => serviceChanges(project, content, {}, { onlyWhenExisting: true }))
+        .catch(() => undefined),
+    ]);
     if (checked.adopting) await adoptNewSecretsBefore(project);
     const renewed = await removeStaleCertificateHolders(project);
     if (renewed.length)
       io.err(`Recreating ${renewed.join(', ')}: a certificate they mount changed since they started.`);
     await pullImages(project, checked.missingImages, io);
     await assertEngineGrantsOpenFiles(stack);
+    if (planned?.some((s) => s.action !== 'unchanged')) {
+      io.err(`What starting ${stack.name} changes ("stackgen plan" tells before):`);
+      for (const line of serviceLines(planned)) io.err(line);
+    }
     io.err(`Starting ${stack.name} from ${stack.output}/compose.yaml (Compose ${docker.composeVersion}):`);
     const started = Date.now();
     const services = await startAndWait(project, options, started);

@@ -53,6 +53,26 @@ export class ComposeProject {
   }
 
   /**
+   * Compose on a compose file not written yet (given as text, read from stdin), in the output folder's
+   * place: relative paths, includes and .env resolve as they will once it is written. `env` adds values
+   * to what .env holds.
+   */
+  runOn(content: string, env: Record<string, string>, rest: string[]) {
+    const folder = path.join(this.root, this.stack.output);
+    const args = [
+      ...this.docker.compose.args,
+      '--project-name',
+      this.stack.name,
+      '--project-directory',
+      folder,
+      '--file',
+      '-',
+      ...rest,
+    ];
+    return execa(this.docker.compose.file, args, { reject: false, input: content, env, cwd: this.root });
+  }
+
+  /**
    * The host ports the project's running containers publish. Asked of the docker CLI, which answers in a
    * fraction of the time compose takes.
    */

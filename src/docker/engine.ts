@@ -139,3 +139,18 @@ export async function refusedOpenFiles(image: string, limit: number): Promise<st
 export async function execInContainer(id: string, command: string, timeout = 10_000) {
   return docker(['exec', id, 'sh', '-c', command], timeout);
 }
+
+/** The volumes of a compose project with the size the engine reports for each (as it prints it). */
+export async function projectVolumeSizes(project: string): Promise<{ name: string; size: string }[]> {
+  const result = await docker(['system', 'df', '-v', '--format', '{{json .Volumes}}']);
+  if (result.exitCode !== 0) return [];
+  const volumes = (JSON.parse(result.stdout || '[]') ?? []) as {
+    Name: string;
+    Labels: string;
+    Size: string;
+  }[];
+  return volumes
+    .filter((v) => v.Labels.split(',').includes(`com.docker.compose.project=${project}`))
+    .map((v) => ({ name: v.Name, size: v.Size }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
