@@ -2,8 +2,9 @@
  * The verdicts of checks that look at one rendered file alone (it parses back; an app override passes the
  * compose schema; a collector config is consistent) depend only on that file's bytes and on the code that
  * checks them. Within one build of stackgen they never change, so a file that passed once is not checked
- * again: 1000 app overrides, unchanged, are not parsed back at every run. Files whose checks read other
- * files of the plan (compose.yaml's mounts, dashboards' datasources) are always checked.
+ * again: 1000 app overrides, unchanged, are not parsed back at every run, and compose.yaml is not run
+ * through the compose-spec schema again. Checks that read other files of the plan (compose.yaml's mounts,
+ * dashboards' datasources) run every time.
  *
  * Only the bundle has a build id (scripts/build.ts); running from source never caches. The cache lives in
  * the user's cache folder, one file per build, and losing it only costs time.

@@ -17,20 +17,27 @@ import { dashboardProblems, dashboardProviderProblems, datasourceProblems } from
 
 type Checker = (document: never, plan: RenderPlan) => string[];
 
-/** Files whose checks read other files of the plan: never taken from the cache. */
-const READS_THE_PLAN = /^(compose\.yaml|grafana\/dashboards\/.+\.json)$/;
-
-/** Which check applies to which output file. */
-const CHECKS: [RegExp, Checker][] = [
-  [
-    /^compose\.yaml$/,
-    (doc: Record<string, unknown>, plan) => [...composeSchemaErrors(doc), ...mountProblems(doc, plan)],
-  ],
-  [/^apps\/.+\.override\.yaml$/, (doc) => composeSchemaErrors(doc)],
-  [/^(collector|jaeger)\/config\.yaml$/, (doc) => collectorConfigProblems(doc)],
-  [/^grafana\/provisioning\/datasources\/.+\.yaml$/, (doc) => datasourceProblems(doc)],
-  [/^grafana\/provisioning\/dashboards\/.+\.yaml$/, (doc) => dashboardProviderProblems(doc)],
-  [/^grafana\/dashboards\/.+\.json$/, (doc, plan) => dashboardProblems(doc, datasourceUids(plan))],
+/**
+ * Which check applies to which output file. A check that reads only its file has a verdict the cache can
+ * keep; one that reads other files of the plan (`readsPlan`: compose.yaml's mounts, dashboards' datasources)
+ * runs every time.
+ */
+const CHECKS: { file: RegExp; check: Checker; readsPlan?: true }[] = [
+  { file: /^compose\.yaml$/, check: (doc: Record<string, unknown>) => composeSchemaErrors(doc) },
+  {
+    file: /^compose\.yaml$/,
+    check: (doc: Record<string, unknown>, plan) => mountProblems(doc, plan),
+    readsPlan: true,
+  },
+  { file: /^apps\/.+\.override\.yaml$/, check: (doc) => composeSchemaErrors(doc) },
+  { file: /^(collector|jaeger)\/config\.yaml$/, check: (doc) => collectorConfigProblems(doc) },
+  { file: /^grafana\/provisioning\/datasources\/.+\.yaml$/, check: (doc) => datasourceProblems(doc) },
+  { file: /^grafana\/provisioning\/dashboards\/.+\.yaml$/, check: (doc) => dashboardProviderProblems(doc) },
+  {
+    file: /^grafana\/dashboards\/.+\.json$/,
+    check: (doc, plan) => dashboardProblems(doc, datasourceUids(plan)),
+    readsPlan: true,
+  },
 ];
 
 /** A problem in one rendered file. */
@@ -47,25 +54,26 @@ export interface PlanProblem {
 export function planProblems(plan: RenderPlan, cache = CheckCache.open()): PlanProblem[] {
   const problems: PlanProblem[] = [];
   for (const file of plan.files) {
-    const key = READS_THE_PLAN.test(file.path) ? undefined : CheckCache.key(file.path, file.content);
-    if (key && cache.has(key)) continue;
-    const found = fileProblems(file, plan);
-    if (key && found.length === 0) cache.add(key);
+    const key = CheckCache.key(file.path, file.content);
+    // Parsing back and the checks of this file alone passed before for these very bytes.
+    const known = cache.has(key);
+    const checks = CHECKS.filter((c) => c.file.test(file.path) && (!known || c.readsPlan));
+    if (known && checks.length === 0) continue;
+    const found = fileProblems(file, plan, checks);
+    if (!known && found.length === 0) cache.add(key);
     problems.push(...found.map((problem) => ({ file: file.path, problem })));
   }
   return problems;
 }
 
-function fileProblems(file: RenderedFile, plan: RenderPlan): string[] {
+function fileProblems(file: RenderedFile, plan: RenderPlan, checks: typeof CHECKS): string[] {
   let document: unknown;
   try {
     document = parseBack(file);
   } catch (error) {
     return [`does not parse back: ${(error as Error).message}`];
   }
-  return CHECKS.filter(([pattern]) => pattern.test(file.path)).flatMap(([, check]) =>
-    check(document as never, plan),
-  );
+  return checks.flatMap(({ check }) => check(document as never, plan));
 }
 
 /**

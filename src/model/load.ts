@@ -71,7 +71,7 @@ export async function loadStackText(root: string, file: string, text: string): P
   const finished = finishStack(parsed, file.split(path.sep).join('/'), facts.facts, user.files);
   // The X.509 library is loaded only by stacks with certificates of their own.
   const tls = finished.stack.tls.files
-    ? await (await import('../tls/check-files.js')).checkTlsFiles(root, finished.stack)
+    ? await (await import('./tls-files.js')).checkTlsFiles(root, finished.stack)
     : [];
   const all = [
     ...[...facts.issues, ...user.issues, ...finished.issues, ...tls].map((i) => locate(source, i)),

@@ -2,7 +2,14 @@
  * The memory limit of every long-running service, in MiB: what compose enforces, what the stack README
  * adds up, and what `stackgen up` compares with the engine's memory. One-shot steps have none.
  */
-import { SERVICE_NAMES, type Stack } from './normalize.js';
+import type { Stack } from './normalize.js';
+import { SERVICE_NAMES } from './services.js';
+
+/** What the limits are worked out from (normalize does it once: `stack.memoryMiB`). */
+type MemoryInputs = Pick<
+  Stack,
+  'collector' | 'jaeger' | 'tempo' | 'signoz' | 'prometheus' | 'grafana' | 'services'
+>;
 
 /** Services whose limit the stack file does not set. */
 const FIXED_MIB: Record<string, number> = {
@@ -10,7 +17,7 @@ const FIXED_MIB: Record<string, number> = {
   [SERVICE_NAMES.postgres]: 512,
 };
 
-export function memoryLimits(stack: Stack): Record<string, number> {
+export function memoryLimits(stack: MemoryInputs): Record<string, number> {
   const configured: Record<string, number> = {
     [SERVICE_NAMES.collector]: stack.collector.memoryLimitMiB,
     [SERVICE_NAMES.jaeger]: stack.jaeger.memoryLimitMiB,
@@ -26,6 +33,6 @@ export function memoryLimits(stack: Stack): Record<string, number> {
   );
 }
 
-export function totalMemoryMiB(stack: Stack): number {
-  return Object.values(memoryLimits(stack)).reduce((sum, mib) => sum + mib, 0);
+export function totalMemoryMiB(stack: Pick<Stack, 'memoryMiB'>): number {
+  return Object.values(stack.memoryMiB).reduce((sum, mib) => sum + mib, 0);
 }

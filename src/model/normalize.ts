@@ -20,6 +20,8 @@ import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
 import { NO_USER_FILES, type UserFiles } from './user-files.js';
 import { tlsPathsOf, type TlsPaths } from './tls.js';
+import { memoryLimits } from './memory.js';
+import { builtInScrapeJobs, type BuiltInScrapeJob } from './scrape-jobs.js';
 
 export { SERVICE_NAMES, type Role } from './services.js';
 
@@ -89,6 +91,10 @@ export interface Stack {
   };
   /** Image reference per compose service name. */
   images: Record<string, string>;
+  /** The memory limit of every long-running service, in MiB (model/memory.ts). */
+  memoryMiB: Record<string, number>;
+  /** Prometheus' own scrape jobs (model/scrape-jobs.ts); the user's are `prometheus.scrapeJobs`. */
+  scrapeJobs: BuiltInScrapeJob[];
   /** The registry mirror prefix the default images are pulled through (images.registry). */
   imageRegistry: string | undefined;
   /** What the user adds: their own dashboards, rule files and compose files (read at load), and patches. */
@@ -134,7 +140,7 @@ export function normalizeStack(
     image: images[spec.name]!,
     oneShot: spec.oneShot,
   }));
-  return {
+  const stack: Omit<Stack, 'memoryMiB' | 'scrapeJobs'> = {
     name: parsed.name,
     backend: parsed.backend,
     sourceFile,
@@ -199,6 +205,8 @@ export function normalizeStack(
       ),
     },
   };
+  // Facts several parts read, worked out once.
+  return { ...stack, memoryMiB: memoryLimits(stack), scrapeJobs: builtInScrapeJobs(stack) };
 }
 
 const SIGNAL_ORDER: Signal[] = ['traces', 'metrics', 'logs'];

@@ -5,7 +5,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import path from 'node:path';
 import { SERVICE_NAMES, type Stack } from './normalize.js';
-import { builtInScrapeJobs } from './scrape-jobs.js';
 import type { StackParsed } from './schema.js';
 
 export type FieldPath = (string | number)[];
@@ -338,7 +337,7 @@ const serviceNameSetOnce: Rule = ({ stack, error }) => {
 };
 
 const scrapeJobsResolve: Rule = ({ stack, parsed, error, warn }) => {
-  const builtIn = builtInScrapeJobs(stack).map((j) => j.name);
+  const builtIn = stack.scrapeJobs.map((j) => j.name);
   const names: string[] = [];
   const apps = stack.apps.map((a) => a.name);
   parsed.prometheus.scrapeJobs.forEach((job, i) => {

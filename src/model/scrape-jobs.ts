@@ -3,7 +3,8 @@
  * templates/prometheus lays them out.
  */
 import { INTERNAL_PORTS } from './ports.js';
-import { SERVICE_NAMES, type Stack } from './normalize.js';
+import type { Stack } from './normalize.js';
+import { SERVICE_NAMES } from './services.js';
 
 /**
  * The job of the collector's own telemetry. Jaeger v2 serves the same otelcol_* metrics on its own port,
@@ -21,7 +22,10 @@ export interface BuiltInScrapeJob {
   tls: boolean;
 }
 
-export function builtInScrapeJobs(stack: Stack): BuiltInScrapeJob[] {
+/** Worked out once, by normalize: `stack.scrapeJobs`. */
+export function builtInScrapeJobs(
+  stack: Pick<Stack, 'collector' | 'backend' | 'components' | 'tls'>,
+): BuiltInScrapeJob[] {
   const { collector } = stack;
   const job = (name: string, about: string, target: string, extra: Partial<BuiltInScrapeJob> = {}) => ({
     name,

@@ -5,7 +5,7 @@
  * The collector's metric names carry `_total` or unit suffixes in some versions, so names match both.
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { builtInScrapeJobs, COLLECTOR_JOB } from '../model/scrape-jobs.js';
+import { COLLECTOR_JOB } from '../model/scrape-jobs.js';
 
 export interface AlertRule {
   alert: string;
@@ -21,7 +21,7 @@ const SIGNALS = '(spans|metric_points|log_records)(_total)?';
 
 export function alertRules(stack: Stack): AlertRule[] {
   const memoryLimit = stack.collector.memoryLimitMiB * 1024 * 1024;
-  const others = builtInScrapeJobs(stack)
+  const others = stack.scrapeJobs
     .map((j) => j.name)
     .filter(
       (name) => name !== COLLECTOR_JOB && name !== 'prometheus' && !name.startsWith(`${COLLECTOR_JOB}-`),

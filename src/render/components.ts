@@ -3,7 +3,9 @@
  * what the stack's README says of them) and its named volumes. renderStack, the README and `down` loop
  * over this list; a new component is one entry here, its view under views/ and its templates.
  */
-import type { Stack } from '../model/normalize.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { INTERNAL_PORTS } from '../model/ports.js';
+import type { Endpoint } from './endpoints.js';
 import type { FileFormat } from './marker.js';
 import type { BaseView } from './view.js';
 
@@ -18,12 +20,25 @@ export interface ComponentFile {
   readme?: { path?: string; description: string };
 }
 
+/** How an endpoint is spelled: `url` from the host (undefined when unpublished), `secure` its scheme under TLS. */
+export interface EndpointContext {
+  url(port: number | false, path?: string, scheme?: string): string | undefined;
+  /** `https://` when TLS is on (OTLP and Tempo's API answer HTTPS only), else `http://`. */
+  secure: string;
+}
+
 interface Component {
   name: string;
   runs(stack: Stack): boolean;
   files(view: BaseView): ComponentFile[];
   /** Named volumes, without the project prefix compose adds. */
   volumes(stack: Stack): string[];
+  /** The templates of its compose services, laid out in compose.yaml in component order. */
+  serviceTemplates?(view: BaseView): string[];
+  /** What each of its services does, for the README's table. */
+  roles?(view: BaseView): Record<string, string>;
+  /** Where users reach it: the README, `up` and `status` print these. */
+  endpoints?(stack: Stack, at: EndpointContext): Endpoint[];
 }
 
 const runs = (role: Stack['components'][number]) => (stack: Stack) => stack.components.includes(role);
@@ -65,6 +80,35 @@ export const COMPONENTS: Component[] = [
       ),
     ],
     volumes: () => [],
+    // SigNoz brings its own collector distribution: its service is SigNoz's.
+    serviceTemplates: ({ has }) => (has.signoz ? [] : ['collector/service.yaml']),
+    roles: ({ has }) => ({
+      [SERVICE_NAMES.collector]: has.signoz
+        ? "SigNoz's OpenTelemetry collector: receives OTLP from your apps, writes to ClickHouse"
+        : 'OpenTelemetry collector: receives OTLP from your apps',
+    }),
+    endpoints: (stack, { url, secure }) => {
+      const collector = SERVICE_NAMES.collector;
+      const { grpcPort, httpPort } = stack.collector.otlp;
+      const ports = stack.exposure.ports.collector;
+      return [
+        {
+          name: 'OTLP over gRPC',
+          host: url(ports.otlpGrpc, '', ''),
+          network: `${secure}${collector}:${grpcPort}`,
+        },
+        {
+          name: 'OTLP over HTTP',
+          host: url(ports.otlpHttp, '', secure),
+          network: `${secure}${collector}:${httpPort}`,
+        },
+        {
+          name: 'Collector health',
+          host: url(ports.health, '/'),
+          network: `http://${collector}:${INTERNAL_PORTS.collectorHealth}/`,
+        },
+      ];
+    },
   },
   {
     name: 'signoz',
@@ -103,6 +147,24 @@ export const COMPONENTS: Component[] = [
       ...(stack.signoz.metastore === 'postgres' ? ['postgres-data'] : []),
       'signoz-data',
     ],
+    serviceTemplates: () => ['signoz/services.yaml', 'signoz/collector-service.yaml'],
+    roles: () => ({
+      [SERVICE_NAMES.clickhouseKeeper]: 'ClickHouse Keeper: coordination for ClickHouse',
+      [SERVICE_NAMES.clickhouseUserScripts]:
+        "One-shot: fetches ClickHouse's histogramQuantile function once, then exits",
+      [SERVICE_NAMES.clickhouse]: 'ClickHouse: stores traces, metrics and logs',
+      [SERVICE_NAMES.postgres]: "PostgreSQL: SigNoz's users, dashboards and alerts",
+      [SERVICE_NAMES.schemaMigrator]:
+        "One-shot: creates and upgrades SigNoz's schema in ClickHouse, then exits",
+      [SERVICE_NAMES.signoz]: 'SigNoz: UI, query API and alerts',
+    }),
+    endpoints: (stack, { url }) => [
+      {
+        name: `SigNoz (admin ${stack.signoz.admin.email})`,
+        host: url(stack.exposure.ports.signoz.ui),
+        network: `http://${SERVICE_NAMES.signoz}:${INTERNAL_PORTS.signozUi}`,
+      },
+    ],
   },
   {
     name: 'jaeger',
@@ -111,6 +173,15 @@ export const COMPONENTS: Component[] = [
       yaml('jaeger/config.yaml', 'jaeger/config.yaml', 'Jaeger storage (badger), query and health settings.'),
     ],
     volumes: () => ['jaeger-data'],
+    serviceTemplates: () => ['jaeger/service.yaml'],
+    roles: () => ({ [SERVICE_NAMES.jaeger]: 'Jaeger v2: stores and searches traces' }),
+    endpoints: (stack, { url }) => [
+      {
+        name: 'Jaeger UI',
+        host: url(stack.exposure.ports.jaeger.ui),
+        network: `http://${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerUi}`,
+      },
+    ],
   },
   {
     name: 'tempo',
@@ -123,6 +194,20 @@ export const COMPONENTS: Component[] = [
       ),
     ],
     volumes: () => ['tempo-data'],
+    serviceTemplates: () => ['tempo/service.yaml'],
+    roles: ({ has }) => ({
+      [SERVICE_NAMES.tempoInit]: "One-shot: makes Tempo's data volume its own, then exits",
+      [SERVICE_NAMES.tempo]: has.tempoGenerator
+        ? 'Grafana Tempo 3: stores and searches traces, derives metrics from them'
+        : 'Grafana Tempo 3: stores and searches traces',
+    }),
+    endpoints: (stack, { url, secure }) => [
+      {
+        name: 'Tempo API',
+        host: url(stack.exposure.ports.tempo.api, '', secure),
+        network: `${secure}${SERVICE_NAMES.tempo}:${INTERNAL_PORTS.tempoHttp}`,
+      },
+    ],
   },
   {
     name: 'prometheus',
@@ -136,6 +221,19 @@ export const COMPONENTS: Component[] = [
       ),
     ],
     volumes: () => ['prometheus-data'],
+    serviceTemplates: () => ['prometheus/service.yaml'],
+    roles: ({ has }) => ({
+      [SERVICE_NAMES.prometheus]: has.signoz
+        ? "Prometheus: the collector's own metrics"
+        : "Prometheus: span metrics and the collector's own metrics",
+    }),
+    endpoints: (stack, { url }) => [
+      {
+        name: 'Prometheus',
+        host: url(stack.exposure.ports.prometheus.ui),
+        network: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
+      },
+    ],
   },
   {
     name: 'grafana',
@@ -163,6 +261,17 @@ export const COMPONENTS: Component[] = [
       ];
     },
     volumes: () => ['grafana-data'],
+    serviceTemplates: () => ['grafana/service.yaml'],
+    roles: ({ has }) => ({
+      [SERVICE_NAMES.grafana]: has.signoz ? 'Grafana: dashboards' : 'Grafana: dashboards and trace search',
+    }),
+    endpoints: (stack, { url }) => [
+      {
+        name: `Grafana (user ${stack.grafana.adminUser})`,
+        host: url(stack.exposure.ports.grafana.ui),
+        network: `http://${SERVICE_NAMES.grafana}:${INTERNAL_PORTS.grafana}`,
+      },
+    ],
   },
   {
     name: 'apps',
@@ -186,6 +295,24 @@ function running(stack: Stack): Component[] {
 /** Every file the stack renders, in component order. */
 export function componentFiles(view: BaseView): ComponentFile[] {
   return running(view.stack).flatMap((c) => c.files(view));
+}
+
+/** The templates of the stack's compose services, in order. */
+export function serviceTemplates(view: BaseView): string[] {
+  return running(view.stack).flatMap((c) => c.serviceTemplates?.(view) ?? []);
+}
+
+/** What each service of the stack does, by service name. */
+export function serviceRoles(view: BaseView): Record<string, string> {
+  return Object.assign({}, ...running(view.stack).map((c) => c.roles?.(view) ?? {})) as Record<
+    string,
+    string
+  >;
+}
+
+/** Every endpoint of the stack, in component order. */
+export function componentEndpoints(stack: Stack, at: EndpointContext): Endpoint[] {
+  return running(stack).flatMap((c) => c.endpoints?.(stack, at) ?? []);
 }
 
 /** The stack's named volumes, without the project prefix. */

@@ -7,7 +7,7 @@ import { renderTemplate } from './templates.js';
 import { tlsInputs } from '../model/tls.js';
 import { buildView } from './view.js';
 import { buildReadme } from './readme.js';
-import { componentFiles, type ComponentFile } from './components.js';
+import { componentFiles, serviceTemplates, type ComponentFile } from './components.js';
 import type { Secret } from './secret-names.js';
 import { patchBody, unknownPatchTargets } from './patches.js';
 import path from 'node:path';
@@ -40,7 +40,7 @@ const RENDERED_LAST = ['compose.yaml', 'README.md'];
 export function renderStack(stack: Stack): RenderPlan {
   const base = buildView(stack);
   const specs = componentFiles(base);
-  const view = { ...base, readme: buildReadme(base) };
+  const view = { ...base, readme: buildReadme(base), serviceTemplates: serviceTemplates(base) };
   const [unknown] = unknownPatchTargets(
     stack,
     specs.map((s) => s.path),

@@ -1,40 +1,13 @@
 /** What the generated stack README shows: services, endpoints, files, troubleshooting, commands. */
 import path from 'node:path';
-import { memoryLimits, totalMemoryMiB } from '../model/memory.js';
+import { totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { BACKEND_NAMES } from '../model/schema.js';
 import { GENERATED_TLS_DIR } from '../model/tls.js';
 import { stackEndpoints } from './endpoints.js';
 import { topologyDiagram } from './topology.js';
-import { componentFiles } from './components.js';
+import { componentFiles, serviceRoles } from './components.js';
 import type { BaseView } from './view.js';
-
-/** What each service does, for the table of what runs. */
-function roleOf(stack: Stack, service: string, has: BaseView['has']): string {
-  const roles: Record<string, string> = {
-    [SERVICE_NAMES.collector]: has.signoz
-      ? "SigNoz's OpenTelemetry collector: receives OTLP from your apps, writes to ClickHouse"
-      : 'OpenTelemetry collector: receives OTLP from your apps',
-    [SERVICE_NAMES.jaeger]: 'Jaeger v2: stores and searches traces',
-    [SERVICE_NAMES.tempoInit]: "One-shot: makes Tempo's data volume its own, then exits",
-    [SERVICE_NAMES.tempo]: has.tempoGenerator
-      ? 'Grafana Tempo 3: stores and searches traces, derives metrics from them'
-      : 'Grafana Tempo 3: stores and searches traces',
-    [SERVICE_NAMES.clickhouseKeeper]: 'ClickHouse Keeper: coordination for ClickHouse',
-    [SERVICE_NAMES.clickhouseUserScripts]:
-      "One-shot: fetches ClickHouse's histogramQuantile function once, then exits",
-    [SERVICE_NAMES.clickhouse]: 'ClickHouse: stores traces, metrics and logs',
-    [SERVICE_NAMES.postgres]: "PostgreSQL: SigNoz's users, dashboards and alerts",
-    [SERVICE_NAMES.schemaMigrator]:
-      "One-shot: creates and upgrades SigNoz's schema in ClickHouse, then exits",
-    [SERVICE_NAMES.signoz]: 'SigNoz: UI, query API and alerts',
-    [SERVICE_NAMES.prometheus]: has.signoz
-      ? "Prometheus: the collector's own metrics"
-      : "Prometheus: span metrics and the collector's own metrics",
-    [SERVICE_NAMES.grafana]: has.signoz ? 'Grafana: dashboards' : 'Grafana: dashboards and trace search',
-  };
-  return roles[service] ?? stack.backend;
-}
 
 interface FileRow {
   path: string;
@@ -59,12 +32,13 @@ function filesOf(view: BaseView): FileRow[] {
 }
 
 export function buildReadme(view: BaseView) {
-  const { stack, has } = view;
-  const memory = memoryLimits(stack);
+  const { stack } = view;
+  const memory = stack.memoryMiB;
+  const roles = serviceRoles(view);
   const services = stack.services.map((s) => ({
     name: s.name,
     image: s.image,
-    role: roleOf(stack, s.name, has),
+    role: roles[s.name] ?? stack.backend,
     memory: memory[s.name] ? mib(memory[s.name]!) : '—',
   }));
   const collector = view.collector.service;

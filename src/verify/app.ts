@@ -8,9 +8,9 @@
  */
 import { containerIds, execInContainer, inspectContainers } from '../docker/engine.js';
 import { SERVICE_NAMES, type App, type Stack } from '../model/normalize.js';
-import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment } from '../render/otel-env.js';
 import { appUpCommand } from '../render/views/apps.js';
+import { serviceSearch } from './backends.js';
 import { describeNetworkError, request } from './http.js';
 
 export type AppHopId = 'app-container' | 'app-networks' | 'app-dns' | 'app-environment' | 'app-spans';
@@ -219,49 +219,11 @@ async function spansOf(
   service: string,
   options: { timeoutMs: number; ca: string | undefined },
 ): Promise<AppOutcome> {
-  const host = hostForUrls(stack.exposure.bindAddress);
+  const search = serviceSearch(stack);
+  if ('skip' in search) return { status: 'skip', detail: search.skip(service) };
   const now = Date.now();
-  const since = now - RECENT_MINUTES * 60_000;
-  let url: string;
-  let found: (json: unknown) => boolean;
-  switch (stack.backend) {
-    case 'jaeger': {
-      if (stack.exposure.ports.jaeger.ui === false)
-        return {
-          status: 'skip',
-          detail: "Jaeger's API is not published to this machine (exposure.ports.jaeger.ui)",
-        };
-      url = `http://${host}:${stack.exposure.ports.jaeger.ui}/api/v3/traces?${new URLSearchParams({
-        'query.service_name': service,
-        'query.start_time_min': new Date(since).toISOString(),
-        'query.start_time_max': new Date(now + 60_000).toISOString(),
-        'query.search_depth': '1',
-      })}`;
-      found = (json) => JSON.stringify(json ?? '').includes('"spans"');
-      break;
-    }
-    case 'tempo': {
-      if (stack.exposure.ports.tempo.api === false)
-        return {
-          status: 'skip',
-          detail: "Tempo's API is not published to this machine (exposure.ports.tempo.api)",
-        };
-      const scheme = stack.tls.enabled ? 'https' : 'http';
-      url = `${scheme}://${host}:${stack.exposure.ports.tempo.api}/api/search?${new URLSearchParams({
-        q: `{ resource.service.name = ${JSON.stringify(service)} }`,
-        start: String(Math.floor(since / 1000)),
-        end: String(Math.ceil(now / 1000) + 60),
-        limit: '1',
-      })}`;
-      found = (json) => ((json as { traces?: unknown[] })?.traces ?? []).length > 0;
-      break;
-    }
-    case 'signoz':
-      return {
-        status: 'skip',
-        detail: `look for ${service} on SigNoz's Services page (its search API needs a session)`,
-      };
-  }
+  const url = search.url(service, now - RECENT_MINUTES * 60_000, now + 60_000);
+  const found = search.found;
   const deadline = Date.now() + options.timeoutMs;
   let last = '';
   for (;;) {

@@ -74,6 +74,51 @@ export function traceLookup(context: LookupContext): TraceLookup | { skip: strin
   }
 }
 
+/** How to find recent spans of a service through the backend's search API (verify --app). */
+export interface ServiceSearch {
+  url(service: string, sinceMs: number, untilMs: number): string;
+  found(json: unknown): boolean;
+}
+
+/** How to search this stack's backend for a service's spans, or why it cannot be searched from here. */
+export function serviceSearch(stack: Stack): ServiceSearch | { skip: (service: string) => string } {
+  const host = hostForUrls(stack.exposure.bindAddress);
+  const ports = stack.exposure.ports;
+  switch (stack.backend) {
+    case 'jaeger': {
+      if (ports.jaeger.ui === false) return { skip: () => unpublished('Jaeger', 'jaeger.ui') };
+      return {
+        url: (service, since, until) =>
+          `http://${host}:${ports.jaeger.ui}/api/v3/traces?${new URLSearchParams({
+            'query.service_name': service,
+            'query.start_time_min': new Date(since).toISOString(),
+            'query.start_time_max': new Date(until).toISOString(),
+            'query.search_depth': '1',
+          })}`,
+        found: (json) => JSON.stringify(json ?? '').includes('"spans"'),
+      };
+    }
+    case 'tempo': {
+      if (ports.tempo.api === false) return { skip: () => unpublished('Tempo', 'tempo.api') };
+      const scheme = stack.tls.enabled ? 'https' : 'http';
+      return {
+        url: (service, since, until) =>
+          `${scheme}://${host}:${ports.tempo.api}/api/search?${new URLSearchParams({
+            q: `{ resource.service.name = ${JSON.stringify(service)} }`,
+            start: String(Math.floor(since / 1000)),
+            end: String(Math.ceil(until / 1000)),
+            limit: '1',
+          })}`,
+        found: (json) => ((json as { traces?: unknown[] })?.traces ?? []).length > 0,
+      };
+    }
+    case 'signoz':
+      return {
+        skip: (service) => `look for ${service} on SigNoz's Services page (its search API needs a session)`,
+      };
+  }
+}
+
 function unpublished(backend: string, key: string): string {
   return `${backend}'s API is not published to this machine (exposure.ports.${key} is false), so it cannot be asked`;
 }

@@ -1,7 +1,6 @@
 /** Prometheus: flags, scrape jobs, and what it must accept (remote write from Tempo's generator). */
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { builtInScrapeJobs } from '../../model/scrape-jobs.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { alertRules } from '../alert-rules.js';
 import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
@@ -46,7 +45,7 @@ export function prometheusView(stack: Stack, has: Features) {
     // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.
     remoteWriteReceiver: has.tempoGenerator,
     health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`),
-    jobs: builtInScrapeJobs(stack).map((job) => ({
+    jobs: stack.scrapeJobs.map((job) => ({
       ...job,
       tlsConfig: job.tls
         ? {

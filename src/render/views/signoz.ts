@@ -3,7 +3,6 @@
  * schema migrator, SigNoz itself, and the parts of its collector that differ from otelcol-contrib.
  */
 import path from 'node:path';
-import { memoryLimits } from '../../model/memory.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { normalPath, SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { healthcheck, publisher, readOnlyMount, type Features } from './common.js';
@@ -50,7 +49,7 @@ const SYSTEM_LOG_TABLES = [
 
 export function signozView(stack: Stack, has: Features) {
   const { signoz } = stack;
-  const memory = memoryLimits(stack);
+  const memory = stack.memoryMiB;
   const memLimit = (service: string) => `${memory[service]}m`;
   const image = (service: string) => stack.images[service] ?? '';
   const postgres = signoz.metastore === 'postgres';

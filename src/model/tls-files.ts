@@ -5,10 +5,10 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Stack } from '../model/normalize.js';
-import type { PathIssue } from '../model/validate.js';
-import { serverIdentities } from '../model/tls.js';
-import { inspectCertificate } from './certificates.js';
+import type { Stack } from './normalize.js';
+import type { PathIssue } from './validate.js';
+import { serverIdentities } from './tls.js';
+import { inspectCertificate } from '../tls/certificates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
