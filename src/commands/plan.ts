@@ -116,7 +116,7 @@ function fileChange(output: string, state: FileState): PlanReport['files'][numbe
     { context: 3 },
   )
     .split('\n')
-    .slice(2) // the "Index:" and "===" lines
+    .filter((line) => !/^(Index: |={10,}$)/.test(line))
     .join('\n');
   return { path: state.path, change, ...(note ? { note } : {}), diff };
 }

@@ -151,9 +151,11 @@ describe.sequential('stackgen plan on a running stack', () => {
     expect(report.files).toContainEqual(
       expect.objectContaining({ path: 'apps/web.override.yaml', change: 'delete' }),
     );
-    expect(report.files.find((f) => f.path === 'apps/web.override.yaml')!.diff).toMatch(
-      /^\+\+\+ \/dev\/null/m,
-    );
+    const diff = report.files.find((f) => f.path === 'apps/web.override.yaml')!.diff!;
+    expect(diff.split('\n').slice(0, 2)).toEqual([
+      `--- deploy/${NAME}/apps/web.override.yaml`,
+      '+++ /dev/null',
+    ]);
   });
 
   it('names a container of the project whose service is gone as removed (an orphan)', async () => {
