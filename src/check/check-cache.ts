@@ -7,17 +7,12 @@
  * dashboards' datasources) run every time.
  *
  * Only the bundle has a build id (scripts/build.ts); running from source never caches. The cache lives in
- * the user's cache folder, one file per build, and losing it only costs time.
+ * the user's cache folder (cache-folder.ts), one file per build, and losing it only costs time.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-declare const __STACKGEN_BUILD_ID__: string | undefined;
-
-/** The build's id: a hash of everything that went into the bundle. Undefined when running from source. */
-const BUILD_ID = typeof __STACKGEN_BUILD_ID__ === 'string' ? __STACKGEN_BUILD_ID__ : undefined;
+import { BUILD_ID, cacheFolder, pruneCacheFolder } from '../cache-folder.js';
 
 /** At most this many verdicts are kept, the newest. */
 const LIMIT = 20_000;
@@ -58,16 +53,13 @@ export class CheckCache {
     this.added.push(key);
   }
 
-  /** Writes what was added, atomically; the files of other builds go. Failures are ignored: it is a cache. */
+  /** Writes what was added, atomically, and prunes the folder. Failures are ignored: it is a cache. */
   save(): void {
     if (!this.file || this.added.length === 0) return;
     try {
       const folder = path.dirname(this.file);
       mkdirSync(folder, { recursive: true });
-      for (const other of readdirSync(folder)) {
-        if (/^checked-.+\.json$/.test(other) && path.join(folder, other) !== this.file)
-          rmSync(path.join(folder, other), { force: true });
-      }
+      pruneCacheFolder(folder);
       const temporary = `${this.file}.${process.pid}.tmp`;
       writeFileSync(temporary, JSON.stringify([...this.passed].slice(-LIMIT)));
       renameSync(temporary, this.file);
@@ -75,9 +67,4 @@ export class CheckCache {
       // A read-only home, a full disk: the next run checks again.
     }
   }
-}
-
-function cacheFolder(): string | undefined {
-  const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
-  return base ? path.join(base, 'stackgen') : undefined;
 }

@@ -12,6 +12,7 @@ import { checkUserFiles } from './user-file-checks.js';
 import { readUserFiles } from './user-files.js';
 import { finishStack, parseStack, type PathIssue } from './validate.js';
 import { locate, type Source } from './locate.js';
+import { ParsedStackCache } from './parse-cache.js';
 
 export interface LoadedStack {
   stack: Stack;
@@ -29,38 +30,20 @@ export async function loadStack(root: string, file: string): Promise<LoadedStack
   return loadStackText(root, file, text);
 }
 
-export async function loadStackText(root: string, file: string, text: string): Promise<LoadedStack> {
-  const lines = new LineCounter();
-  // YAML allows a lone CR as a line break; the parser does not. Same length, so positions hold.
-  const doc = parseDocument(text.replace(/\r(?!\n)/g, '\n'), { lineCounter: lines, uniqueKeys: true });
-  const source: Source = { file, doc, lines };
-  const yamlIssue =
-    (severity: Issue['severity']) =>
-    (e: YAMLError): Issue => ({
-      file,
-      line: e.linePos?.[0].line,
-      col: e.linePos?.[0].col,
-      path: '',
-      message: yamlMessage(e.message),
-      severity,
-    });
-  const yamlIssues = [...doc.errors.map(yamlIssue('error')), ...doc.warnings.map(yamlIssue('warning'))];
-  if (doc.errors.length) throw new StackInvalidError(yamlIssues);
-  const keyIssues = unusableKeys(doc).map((i) => locate(source, i));
-  if (keyIssues.length) throw new StackInvalidError([...yamlIssues, ...keyIssues]);
-
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new StackInvalidError([
-      { file, line: 1, col: 1, path: '', message: String((error as Error).message), severity: 'error' },
-    ]);
-  }
-  if (raw === null || raw === undefined) {
-    throw new StackInvalidError([
-      { file, line: 1, col: 1, path: '', message: 'the stack file is empty', severity: 'error' },
-    ]);
+export async function loadStackText(
+  root: string,
+  file: string,
+  text: string,
+  cache = ParsedStackCache.open(),
+): Promise<LoadedStack> {
+  const source = lazySource(file, text);
+  const yamlIssues: Issue[] = [];
+  const absolute = path.resolve(root, file);
+  let raw = cache.get(absolute, text);
+  if (raw === undefined) {
+    raw = parseWithPositions(source, yamlIssues);
+    // Kept only when parsing had nothing to say, so a later run from the cache misses no warning.
+    if (yamlIssues.length === 0) cache.put(absolute, text, raw);
   }
 
   const { parsed, issues } = parseStack(raw);
@@ -88,6 +71,66 @@ export async function loadStackText(root: string, file: string, text: string): P
       return { file, line, col, path };
     },
   };
+}
+
+/**
+ * The text parsed with node positions only when asked: they locate problems, and a stack file taken from
+ * the cache (parse-cache.ts) is parsed again only when one must be reported.
+ */
+function lazySource(file: string, text: string): Source {
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  const parse = () => {
+    if (!parsed) {
+      const lines = new LineCounter();
+      // YAML allows a lone CR as a line break; the parser does not. Same length, so positions hold.
+      const doc = parseDocument(text.replace(/\r(?!\n)/g, '\n'), { lineCounter: lines, uniqueKeys: true });
+      parsed = { doc, lines };
+    }
+    return parsed;
+  };
+  return {
+    file,
+    get doc() {
+      return parse().doc;
+    },
+    get lines() {
+      return parse().lines;
+    },
+  };
+}
+
+/** The stack file's content; throws its YAML errors, and adds its YAML warnings to `issues`. */
+function parseWithPositions(source: Source, issues: Issue[]): unknown {
+  const { file, doc } = source;
+  const yamlIssue =
+    (severity: Issue['severity']) =>
+    (e: YAMLError): Issue => ({
+      file,
+      line: e.linePos?.[0].line,
+      col: e.linePos?.[0].col,
+      path: '',
+      message: yamlMessage(e.message),
+      severity,
+    });
+  issues.push(...doc.errors.map(yamlIssue('error')), ...doc.warnings.map(yamlIssue('warning')));
+  if (doc.errors.length) throw new StackInvalidError(issues);
+  const keyIssues = unusableKeys(doc).map((i) => locate(source, i));
+  if (keyIssues.length) throw new StackInvalidError([...issues, ...keyIssues]);
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new StackInvalidError([
+      { file, line: 1, col: 1, path: '', message: String((error as Error).message), severity: 'error' },
+    ]);
+  }
+  if (raw === null || raw === undefined) {
+    throw new StackInvalidError([
+      { file, line: 1, col: 1, path: '', message: 'the stack file is empty', severity: 'error' },
+    ]);
+  }
+  return raw;
 }
 
 async function readText(root: string, file: string): Promise<string> {

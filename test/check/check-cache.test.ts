@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planOfObject } from '../helpers/plan.js';
 import { describe, expect, it } from 'vitest';
+import { pruneCacheFolder } from '../../src/cache-folder.js';
 import { CheckCache } from '../../src/check/check-cache.js';
 import { planProblems } from '../../src/check/check-plan.js';
 import type { RenderPlan } from '../../src/render/plan.js';
@@ -16,9 +17,13 @@ function replace(p: RenderPlan, file: string, edit: (content: string) => string)
 }
 
 describe('the cache of check verdicts', () => {
-  it('remembers files that passed, for the same build only, and drops other builds’ files', async () => {
+  it('remembers files that passed, for the same build only, and drops files unused for weeks', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
+    // Another build's verdicts: one written lately (another checkout, say) stays, one unused for weeks goes.
+    writeFileSync(path.join(folder, 'checked-other.json'), '[]');
     writeFileSync(path.join(folder, 'checked-old.json'), '[]');
+    const weeksAgo = new Date(Date.now() - 15 * 24 * 60 * 60 * 1000);
+    utimesSync(path.join(folder, 'checked-old.json'), weeksAgo, weeksAgo);
     const cache = CheckCache.open('build-1', folder);
     const key = CheckCache.key('collector/config.yaml', 'receivers: {}');
     cache.add(key);
@@ -26,7 +31,7 @@ describe('the cache of check verdicts', () => {
 
     expect(CheckCache.open('build-1', folder).has(key)).toBe(true);
     expect(CheckCache.open('build-2', folder).has(key)).toBe(false);
-    expect(readdirSync(folder)).toEqual(['checked-build-1.json']);
+    expect(readdirSync(folder).sort()).toEqual(['checked-build-1.json', 'checked-other.json']);
     expect(CheckCache.key('collector/config.yaml', 'receivers: {} ')).not.toBe(key);
   });
 
@@ -77,5 +82,19 @@ describe('the cache of check verdicts', () => {
         problem: expect.stringContaining('jaeger/config.yaml'),
       }),
     ]);
+  });
+
+  it('keeps at most 200 parsed stack files, the newest', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
+    for (let i = 0; i < 203; i++) {
+      const file = path.join(folder, `stack-${String(i).padStart(3, '0')}.json`);
+      writeFileSync(file, '{}');
+      const at = new Date(Date.now() - (203 - i) * 1000);
+      utimesSync(file, at, at);
+    }
+    pruneCacheFolder(folder);
+    const left = readdirSync(folder).sort();
+    expect(left).toHaveLength(200);
+    expect(left[0]).toBe('stack-003.json');
   });
 });

@@ -1,6 +1,10 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StackInvalidError } from '../../src/errors.js';
 import { loadStack, loadStackText } from '../../src/model/load.js';
+import { ParsedStackCache } from '../../src/model/parse-cache.js';
 import { stackYaml, testdir } from '../helpers/testdir.js';
 
 /** The located messages a stack text fails with. */
@@ -149,5 +153,56 @@ describe("reading an app's own compose file", () => {
     expect(warnings.map((w) => w.message)).toEqual([
       "app/compose.yaml does not exist (yet); the override assumes web is on its project's default network",
     ]);
+  });
+});
+
+describe('the cache of parsed stack files (the bundle only)', () => {
+  const text = 'name: demo\nbackend: jaeger\nexposure:\n  ports:\n    grafana: { ui: 4318 }\n';
+
+  it('reuses what the same text parsed to, and still locates problems at their line', async () => {
+    const root = await testdir();
+    const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-parse-cache-'));
+    const cache = ParsedStackCache.open('build-1', folder);
+    const first = await loadStackText(root, 'stacks/demo.yaml', text, cache).catch((e: unknown) => e);
+    expect(readdirSync(folder)).toHaveLength(1);
+    // Taken from the cache the second time: the problem found after parsing still has its position.
+    const second = await loadStackText(root, 'stacks/demo.yaml', text, cache).catch((e: unknown) => e);
+    expect((second as Error).message).toBe((first as Error).message);
+    expect((second as Error).message).toContain('stacks/demo.yaml:5:');
+
+    // What the cache holds is what is used: an entry planted for this text proves the parse was skipped.
+    const [entryFile] = readdirSync(folder);
+    const entry = JSON.parse(readFileSync(path.join(folder, entryFile!), 'utf8')) as { content: object };
+    writeFileSync(
+      path.join(folder, entryFile!),
+      JSON.stringify({ ...entry, content: { name: 'planted', backend: 'tempo' } }),
+    );
+    expect((await loadStackText(root, 'stacks/demo.yaml', text, cache)).stack.name).toBe('planted');
+    // Another text, or another build, parses anew.
+    const changed = `${text}# edited\n`;
+    await expect(loadStackText(root, 'stacks/demo.yaml', changed, cache)).rejects.toThrow(
+      'stacks/demo.yaml:5:',
+    );
+    const otherBuild = ParsedStackCache.open('build-2', folder);
+    await expect(loadStackText(root, 'stacks/demo.yaml', text, otherBuild)).rejects.toThrow(
+      'stacks/demo.yaml:5:',
+    );
+  });
+
+  it('keeps nothing from source, or when YAML had a warning, or a number JSON cannot keep', async () => {
+    const root = await testdir();
+    const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-parse-cache-'));
+    await loadStackText(
+      root,
+      'stacks/a.yaml',
+      'name: a\nbackend: jaeger\n',
+      ParsedStackCache.open(undefined, folder),
+    );
+    expect(readdirSync(folder)).toEqual([]);
+    const cache = ParsedStackCache.open('b', folder);
+    await loadStackText(root, 'stacks/b.yaml', 'name: b\nbackend: jaeger\nx-note: .inf\n', cache).catch(
+      () => {},
+    );
+    expect(readdirSync(folder)).toEqual([]);
   });
 });

@@ -56,19 +56,28 @@ describe('the built CLI', () => {
   });
   afterAll(() => rm(project, { recursive: true, force: true }));
 
-  it.each(GOLDEN_STACKS)('writes the golden files of %s', async (name, file) => {
-    const bin = path.join(ROOT, 'bin/stackgen.js');
-    const result = await execa('node', [bin, 'generate', file], { cwd: project, reject: false });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const { stack } = await loadStack(ROOT, file);
-    const golden = path.join(GOLDEN, name);
-    const files = (await readdir(golden, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(golden, path.join(e.parentPath, e.name)));
-    for (const f of files) {
-      expect(await readFile(path.join(project, stack.output, f), 'utf8'), f).toBe(
-        await readFile(path.join(golden, f), 'utf8'),
-      );
-    }
-  });
+  it.each(GOLDEN_STACKS)(
+    'writes the golden files of %s, with its caches cold and warm',
+    async (name, file) => {
+      const bin = path.join(ROOT, 'bin/stackgen.js');
+      const { stack } = await loadStack(ROOT, file);
+      const golden = path.join(GOLDEN, name);
+      const files = (await readdir(golden, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(golden, path.join(e.parentPath, e.name)));
+      // The second run takes the parsed stack file and the check verdicts from the cache the first one filled.
+      const env = { XDG_CACHE_HOME: path.join(project, '.cache', name) };
+      for (const run of ['cold', 'warm']) {
+        await rm(path.join(project, stack.output), { recursive: true, force: true });
+        const result = await execa('node', [bin, 'generate', file], { cwd: project, reject: false, env });
+        expect(result.exitCode, `${run}: ${result.stderr}`).toBe(0);
+        for (const f of files) {
+          expect(await readFile(path.join(project, stack.output, f), 'utf8'), `${run}: ${f}`).toBe(
+            await readFile(path.join(golden, f), 'utf8'),
+          );
+        }
+      }
+      expect(existsSync(path.join(env.XDG_CACHE_HOME, 'stackgen'))).toBe(true);
+    },
+  );
 });

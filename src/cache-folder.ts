@@ -1,0 +1,42 @@
+/**
+ * Where stackgen keeps what it can work out again (check verdicts, parsed stack files): one folder in the
+ * user's cache, entries tagged with the build of stackgen that made them. Only the bundle has a build id
+ * (scripts/build.ts); running from source keeps nothing. Losing the folder only costs time.
+ */
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+declare const __STACKGEN_BUILD_ID__: string | undefined;
+
+/** The build's id: a hash of everything that went into the bundle. Undefined when running from source. */
+export const BUILD_ID = typeof __STACKGEN_BUILD_ID__ === 'string' ? __STACKGEN_BUILD_ID__ : undefined;
+
+export function cacheFolder(): string | undefined {
+  const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
+  return base ? path.join(base, 'stackgen') : undefined;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Entries of other builds (another checkout, an older version) stay this long after their last write. */
+const UNUSED_MS = 14 * DAY_MS;
+/** At most this many parsed stack files are kept, the newest. */
+const MOST_STACKS = 200;
+
+/**
+ * Removes what is stale: entries not written for two weeks (other builds' among them, so two checkouts of
+ * different versions on one machine do not throw each other's away), and the oldest parsed stack files
+ * beyond a few hundred. Never fails: it is a cache.
+ */
+export function pruneCacheFolder(folder: string, now = Date.now()): void {
+  try {
+    const entries = readdirSync(folder)
+      .filter((name) => /^(checked|stack)-.+\.json$/.test(name))
+      .map((name) => ({ name, mtime: statSync(path.join(folder, name)).mtimeMs }));
+    const stacks = entries.filter((e) => e.name.startsWith('stack-')).sort((a, b) => b.mtime - a.mtime);
+    const doomed = [...entries.filter((e) => now - e.mtime > UNUSED_MS), ...stacks.slice(MOST_STACKS)];
+    for (const entry of doomed) rmSync(path.join(folder, entry.name), { force: true });
+  } catch {
+    // A folder that cannot be listed or cleaned costs only space.
+  }
+}
