@@ -3,7 +3,7 @@
  * user's cache, entries tagged with the build of stackgen that made them. Only the bundle has a build id
  * (scripts/build.ts); running from source keeps nothing. Losing the folder only costs time.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -15,6 +15,19 @@ export const BUILD_ID = typeof __STACKGEN_BUILD_ID__ === 'string' ? __STACKGEN_B
 export function cacheFolder(): string | undefined {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
   return base ? path.join(base, 'stackgen') : undefined;
+}
+
+/**
+ * Writes one cache entry atomically (a reader sees the old text or the new, never half), after pruning
+ * the folder. Throws like the file system does; callers ignore it: it is a cache.
+ */
+export function writeCacheEntry(file: string, text: string): void {
+  const folder = path.dirname(file);
+  mkdirSync(folder, { recursive: true });
+  pruneCacheFolder(folder);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -10,9 +10,9 @@
  * the user's cache folder (cache-folder.ts), one file per build, and losing it only costs time.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BUILD_ID, cacheFolder, pruneCacheFolder } from '../cache-folder.js';
+import { BUILD_ID, cacheFolder, writeCacheEntry } from '../cache-folder.js';
 
 /** At most this many verdicts are kept, the newest. */
 const LIMIT = 20_000;
@@ -57,12 +57,7 @@ export class CheckCache {
   save(): void {
     if (!this.file || this.added.length === 0) return;
     try {
-      const folder = path.dirname(this.file);
-      mkdirSync(folder, { recursive: true });
-      pruneCacheFolder(folder);
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify([...this.passed].slice(-LIMIT)));
-      renameSync(temporary, this.file);
+      writeCacheEntry(this.file, JSON.stringify([...this.passed].slice(-LIMIT)));
     } catch {
       // A read-only home, a full disk: the next run checks again.
     }

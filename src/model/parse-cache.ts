@@ -5,9 +5,9 @@
  * parses the text again. Only content JSON keeps exactly (no infinite numbers, no -0) is kept.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BUILD_ID, cacheFolder, pruneCacheFolder } from '../cache-folder.js';
+import { BUILD_ID, cacheFolder, writeCacheEntry } from '../cache-folder.js';
 
 interface Entry {
   build: string;
@@ -55,11 +55,7 @@ export class ParsedStackCache {
           throw new Error('not kept exactly by JSON');
         return value;
       });
-      mkdirSync(path.dirname(file), { recursive: true });
-      pruneCacheFolder(path.dirname(file));
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, json);
-      renameSync(temporary, file);
+      writeCacheEntry(file, json);
     } catch {
       // Content JSON cannot keep, a read-only home, a full disk: the next run parses again.
     }
