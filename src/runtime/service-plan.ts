@@ -51,9 +51,11 @@ export async function planServices(
   composeYaml: string,
   env: Record<string, string>,
 ): Promise<EnginePlan> {
+  // Asked once: for the images here, and for the reasons of what is recreated.
+  const definitions = plannedServices(project, composeYaml, env);
   const [services, planned, volumes] = await Promise.all([
-    serviceChanges(project, composeYaml, env),
-    plannedServices(project, composeYaml, env),
+    serviceChanges(project, composeYaml, env, { definitions }),
+    definitions,
     projectVolumeSizes(project.stack.name),
   ]);
   const images = new Map(
@@ -79,8 +81,12 @@ export async function serviceChanges(
   project: ComposeProject,
   composeYaml: string,
   env: Record<string, string>,
-  /** Nothing when the project has no container yet (everything is created: `up` says so as it goes). */
-  options: { onlyWhenExisting?: boolean } = {},
+  options: {
+    /** Nothing when the project has no container yet (everything is created: `up` says so as it goes). */
+    onlyWhenExisting?: boolean;
+    /** The planned definitions when the caller asks for them anyway; else asked only to explain a recreate. */
+    definitions?: Promise<Record<string, PlannedService>>;
+  } = {},
 ): Promise<ServiceChange[]> {
   const { stack } = project;
   const containers = containerIds(
@@ -104,7 +110,9 @@ export async function serviceChanges(
     const label = byService.get(service)?.Config.Labels?.['com.docker.compose.config-hash'];
     return label !== undefined && label !== hash;
   });
-  const planned = recreated.length ? await plannedServices(project, composeYaml, env) : {};
+  const planned = recreated.length
+    ? await (options.definitions ?? plannedServices(project, composeYaml, env))
+    : {};
 
   const services: ServiceChange[] = [];
   for (const [service, hash] of [...hashes].sort(([a], [b]) => a.localeCompare(b))) {
