@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { planOfObject } from '../helpers/plan.js';
+import { planOfObject, withEditedFile } from '../helpers/plan.js';
 import { describe, expect, it } from 'vitest';
 import { pruneCacheFolder } from '../../src/cache-folder.js';
 import { CheckCache } from '../../src/check/check-cache.js';
@@ -10,10 +10,6 @@ import type { RenderPlan } from '../../src/render/plan.js';
 
 function plan(): Promise<RenderPlan> {
   return planOfObject({ name: 'demo', backend: 'jaeger' });
-}
-
-function replace(p: RenderPlan, file: string, edit: (content: string) => string): RenderPlan {
-  return { ...p, files: p.files.map((f) => (f.path === file ? { ...f, content: edit(f.content) } : f)) };
 }
 
 describe('the cache of check verdicts', () => {
@@ -52,7 +48,7 @@ describe('the cache of check verdicts', () => {
     expect(planProblems(await plan(), cache)).toEqual([]);
 
     // A collector config that passed is not parsed again; a changed one is.
-    const brokenCollector = replace(await plan(), 'collector/config.yaml', (c) =>
+    const brokenCollector = withEditedFile(await plan(), 'collector/config.yaml', (c) =>
       c.replace('exporters: [prometheus]', 'exporters: [prometheus, kafka]'),
     );
     expect(planProblems(brokenCollector, cache).map((p) => p.file)).toEqual(['collector/config.yaml']);
@@ -63,7 +59,7 @@ describe('the cache of check verdicts', () => {
 
     // compose.yaml's schema verdict is kept, but its mount check reads the plan: a removed mounted file is
     // found even with compose.yaml cached.
-    const unknownKey = replace(await plan(), 'compose.yaml', (c) =>
+    const unknownKey = withEditedFile(await plan(), 'compose.yaml', (c) =>
       c.replace('restart: unless-stopped', 'restart: unless-stopped\n    restrat: always'),
     );
     expect(planProblems(unknownKey, CheckCache.open('other', folder)).map((p) => p.problem)).toEqual([

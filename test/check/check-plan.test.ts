@@ -1,4 +1,4 @@
-import { planOfObject } from '../helpers/plan.js';
+import { planOfObject, withEditedFile } from '../helpers/plan.js';
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../src/check/check-plan.js';
 import { composeSchemaErrors } from '../../src/check/compose-schema.js';
@@ -9,10 +9,6 @@ function plan(): Promise<RenderPlan> {
   return planOfObject({ name: 'demo', backend: 'jaeger' });
 }
 
-function replace(p: RenderPlan, file: string, edit: (content: string) => string): RenderPlan {
-  return { ...p, files: p.files.map((f) => (f.path === file ? { ...f, content: edit(f.content) } : f)) };
-}
-
 describe('checking a render plan before writing', () => {
   it('passes what stackgen renders', async () => {
     const sound = await plan();
@@ -20,14 +16,14 @@ describe('checking a render plan before writing', () => {
   });
 
   it('reports output that does not parse back, naming the file, and calls it a stackgen bug', async () => {
-    const broken = replace(await plan(), 'compose.yaml', (c) => `${c}\n  bad: [unclosed\n`);
+    const broken = withEditedFile(await plan(), 'compose.yaml', (c) => `${c}\n  bad: [unclosed\n`);
     expect(() => checkPlan(broken)).toThrow(
       /a bug in stackgen; nothing was written\):\n {2}deploy\/demo\/compose\.yaml: does not parse back/,
     );
   });
 
   it('reports a compose file the compose-spec schema rejects', async () => {
-    const broken = replace(await plan(), 'compose.yaml', (c) =>
+    const broken = withEditedFile(await plan(), 'compose.yaml', (c) =>
       c.replace('restart: unless-stopped', 'restart: unless-stopped\n    restrat: always'),
     );
     expect(() => checkPlan(broken)).toThrow(
@@ -46,14 +42,14 @@ describe('checking a render plan before writing', () => {
   });
 
   it('reports a collector config whose pipeline names an undeclared exporter', async () => {
-    const broken = replace(await plan(), 'collector/config.yaml', (c) =>
+    const broken = withEditedFile(await plan(), 'collector/config.yaml', (c) =>
       c.replace('exporters: [prometheus]', 'exporters: [prometheus, kafka]'),
     );
     expect(() => checkPlan(broken)).toThrow('"kafka" is not declared under exporters or connectors');
   });
 
   it('reports a dashboard pointing at a datasource that is not provisioned', async () => {
-    const broken = replace(await plan(), 'grafana/dashboards/red.json', (c) =>
+    const broken = withEditedFile(await plan(), 'grafana/dashboards/red.json', (c) =>
       c.replaceAll('"uid": "prometheus"', '"uid": "prom"'),
     );
     expect(() => checkPlan(broken)).toThrow('datasource uid "prom" is not provisioned');

@@ -54,3 +54,15 @@ export function parsedOf<T = Record<string, unknown>>(plan: RenderPlan, path: st
   const content = fileOf(plan, path);
   return (path.endsWith('.json') ? JSON.parse(content) : parse(content)) as T;
 }
+
+/** The plan with one file's content edited (for checks that must catch a broken file). */
+export function withEditedFile(
+  plan: RenderPlan,
+  file: string,
+  edit: (content: string) => string,
+): RenderPlan {
+  return {
+    ...plan,
+    files: plan.files.map((f) => (f.path === file ? { ...f, content: edit(f.content) } : f)),
+  };
+}
