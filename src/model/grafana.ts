@@ -8,7 +8,12 @@ import type { Dashboard } from './schema.js';
 import type { Stack } from './normalize.js';
 
 /** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
-export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', tempo: 'tempo' } as const;
+export const DATASOURCE_UIDS = {
+  prometheus: 'prometheus',
+  jaeger: 'jaeger',
+  tempo: 'tempo',
+  loki: 'loki',
+} as const;
 
 export interface StackDatasource {
   uid: string;
@@ -25,6 +30,7 @@ export function stackDatasources(stack: Stack): StackDatasource[] {
       : []),
     ...(runs('jaeger') ? [{ uid: DATASOURCE_UIDS.jaeger, name: 'Jaeger', type: 'jaeger' }] : []),
     ...(runs('tempo') ? [{ uid: DATASOURCE_UIDS.tempo, name: 'Tempo', type: 'tempo' }] : []),
+    ...(runs('loki') ? [{ uid: DATASOURCE_UIDS.loki, name: 'Loki', type: 'loki' }] : []),
   ];
 }
 

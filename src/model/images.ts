@@ -9,6 +9,7 @@ export const IMAGES = {
   collector: { repository: 'otel/opentelemetry-collector-contrib', version: '0.159.0' },
   jaeger: { repository: 'jaegertracing/jaeger', version: '2.20.0' },
   tempo: { repository: 'grafana/tempo', version: '3.0.3' },
+  loki: { repository: 'grafana/loki', version: '3.7.6' },
   // 1.38 is Docker Hub's "unstable" busybox.
   busybox: { repository: 'busybox', version: '1.37.0' },
   prometheus: { repository: 'prom/prometheus', version: 'v3.14.0' },

@@ -8,7 +8,7 @@ import { SERVICE_NAMES } from './services.js';
 /** What the limits are worked out from (normalize does it once: `stack.memoryMiB`). */
 type MemoryInputs = Pick<
   Stack,
-  'collector' | 'jaeger' | 'tempo' | 'signoz' | 'prometheus' | 'grafana' | 'services'
+  'collector' | 'jaeger' | 'tempo' | 'loki' | 'signoz' | 'prometheus' | 'grafana' | 'services'
 >;
 
 /** Services whose limit the stack file does not set. */
@@ -22,6 +22,7 @@ export function memoryLimits(stack: MemoryInputs): Record<string, number> {
     [SERVICE_NAMES.collector]: stack.collector.memoryLimitMiB,
     [SERVICE_NAMES.jaeger]: stack.jaeger.memoryLimitMiB,
     [SERVICE_NAMES.tempo]: stack.tempo.memoryLimitMiB,
+    [SERVICE_NAMES.loki]: stack.loki.memoryLimitMiB,
     [SERVICE_NAMES.signoz]: stack.signoz.memoryLimitMiB,
     [SERVICE_NAMES.clickhouse]: stack.signoz.clickhouse.memoryLimitMiB,
     [SERVICE_NAMES.prometheus]: stack.prometheus.memoryLimitMiB,

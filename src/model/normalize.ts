@@ -30,6 +30,7 @@ export const DEFAULT_HOST_PORTS = {
   collector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 },
   jaeger: { ui: 16686 },
   tempo: { api: 3200 },
+  loki: { api: 3100 },
   signoz: { ui: 8080 },
   prometheus: { ui: 9090 },
   grafana: { ui: 3000 },
@@ -77,6 +78,7 @@ export interface Stack {
   collector: StackParsed['collector'] & { signals: Signal[]; spanMetrics: boolean };
   jaeger: NonNullable<StackParsed['jaeger']>;
   tempo: NonNullable<StackParsed['tempo']>;
+  loki: StackParsed['loki'];
   signoz: NonNullable<StackParsed['signoz']> & { admin: { organization: string } };
   prometheus: StackParsed['prometheus'] & { enabled: boolean };
   grafana: StackParsed['grafana'] & { enabled: boolean; dashboards: Dashboard[] };
@@ -121,7 +123,12 @@ export function normalizeStack(
       parsed.grafana.dashboards ??
       (bundled ? (['red', 'collector'] as Dashboard[]) : (['collector'] as Dashboard[])),
   };
-  const components = rolesFor(parsed.backend, { prometheus: prometheus.enabled, grafana: grafana.enabled });
+  const components = rolesFor(parsed.backend, {
+    // SigNoz stores logs itself; a rule refuses loki.enabled there.
+    loki: parsed.loki.enabled && bundled,
+    prometheus: prometheus.enabled,
+    grafana: grafana.enabled,
+  });
   const applications = parsed.networks.applications ?? [{ name: `${parsed.name}-apps`, external: false }];
   const ports = parsed.exposure.ports;
   const output = normalPath(parsed.output ?? `deploy/${parsed.name}`);
@@ -150,10 +157,11 @@ export function normalizeStack(
     // Signals in a fixed order, whatever order the user listed them in.
     collector: {
       ...parsed.collector,
-      // SigNoz stores logs; the other backends do not, so they are off unless asked for.
+      // SigNoz and Loki store logs; without either they are off unless asked for.
       signals: SIGNAL_ORDER.filter((s) =>
         (
-          parsed.collector.signals ?? (parsed.backend === 'signoz' ? SIGNAL_ORDER : ['traces', 'metrics'])
+          parsed.collector.signals ??
+          (parsed.backend === 'signoz' || parsed.loki.enabled ? SIGNAL_ORDER : ['traces', 'metrics'])
         ).includes(s),
       ),
       // Tempo's metrics generator makes them on a Tempo stack; twice would double every count.
@@ -161,6 +169,7 @@ export function normalizeStack(
     },
     jaeger: parsed.jaeger ?? JaegerSchema.parse({}),
     tempo: parsed.tempo ?? TempoSchema.parse({}),
+    loki: parsed.loki,
     signoz: { ...signoz, admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name } },
     prometheus,
     grafana,
@@ -185,6 +194,7 @@ export function normalizeStack(
         collector: { ...DEFAULT_HOST_PORTS.collector, ...ports.collector },
         jaeger: { ...DEFAULT_HOST_PORTS.jaeger, ...ports.jaeger },
         tempo: { ...DEFAULT_HOST_PORTS.tempo, ...ports.tempo },
+        loki: { ...DEFAULT_HOST_PORTS.loki, ...ports.loki },
         signoz: { ...DEFAULT_HOST_PORTS.signoz, ...ports.signoz },
         prometheus: { ...DEFAULT_HOST_PORTS.prometheus, ...ports.prometheus },
         grafana: { ...DEFAULT_HOST_PORTS.grafana, ...ports.grafana },
@@ -235,6 +245,7 @@ function normalTls(tls: NonNullable<StackParsed['tls']>, output: string, compone
           ca: normalPath(files.ca),
           collector: pair(files.collector),
           ...(files.tempo ? { tempo: pair(files.tempo) } : {}),
+          ...(files.loki ? { loki: pair(files.loki) } : {}),
         },
       }
     : tls;

@@ -12,6 +12,8 @@ export const INTERNAL_PORTS = {
   jaegerTelemetry: 8888,
   tempoHttp: 3200,
   tempoGrpc: 9095,
+  lokiHttp: 3100,
+  lokiGrpc: 9095,
   signozUi: 8080,
   signozOpamp: 4320,
   clickhouseHttp: 8123,

@@ -5,7 +5,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import path from 'node:path';
 import { SERVICE_NAMES, type Stack } from './normalize.js';
-import type { StackParsed } from './schema.js';
+import { PER_PROCESS_ATTRIBUTES, type StackParsed } from './schema.js';
 
 export type FieldPath = (string | number)[];
 
@@ -101,12 +101,40 @@ const signalsHaveADestination: Rule = ({ stack, error, warn }) => {
       `metrics need prometheus.enabled: the ${stack.backend} backend stores no metrics`,
     );
   }
-  if (signals.includes('logs')) {
+  const loki = stack.components.includes('loki');
+  if (signals.includes('logs') && !loki) {
     warn(
       ['collector', 'signals'],
-      `the ${stack.backend} stack stores no logs: the collector accepts them and only writes a summary to its own log`,
+      `the ${stack.backend} stack stores no logs: the collector accepts them and only writes a summary to its own log (loki.enabled: true stores them)`,
     );
   }
+  if (loki && !signals.includes('logs')) {
+    error(
+      ['collector', 'signals'],
+      'needs logs with loki.enabled: the collector sends Loki the logs it accepts',
+    );
+  }
+};
+
+/** Loki beside the Jaeger and Tempo backends; SigNoz keeps logs in its own ClickHouse. */
+const lokiFits: Rule = ({ stack, parsed, error, warn }) => {
+  if (!parsed.loki.enabled) return;
+  if (stack.backend === 'signoz') {
+    error(
+      ['loki', 'enabled'],
+      'applies to the jaeger and tempo backends: SigNoz stores logs in ClickHouse itself',
+    );
+    return;
+  }
+  parsed.loki.indexLabels.forEach((label, i) => {
+    if (PER_PROCESS_ATTRIBUTES.includes(label))
+      warn(
+        ['loki', 'indexLabels', i],
+        `"${label}" changes with every process, pod or container: as a label it makes a stream each, which slows Loki; it stays searchable as structured metadata without it`,
+      );
+    if (parsed.loki.indexLabels.indexOf(label) !== i)
+      error(['loki', 'indexLabels', i], `"${label}" is listed twice`);
+  });
 };
 
 const dashboardsHaveData: Rule = ({ stack, error }) => {
@@ -198,6 +226,8 @@ const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
     [['tls', 'files', 'collector', 'key'], files?.collector.key],
     [['tls', 'files', 'tempo', 'cert'], files?.tempo?.cert],
     [['tls', 'files', 'tempo', 'key'], files?.tempo?.key],
+    [['tls', 'files', 'loki', 'cert'], files?.loki?.cert],
+    [['tls', 'files', 'loki', 'key'], files?.loki?.key],
   ];
   for (const [at, file] of named) {
     if (file !== undefined && (file === '..' || file.startsWith('../') || file.startsWith('/'))) {
@@ -213,6 +243,13 @@ const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
   }
   if (tls.files?.tempo && stack.backend !== 'tempo') {
     error(['tls', 'files', 'tempo'], `applies to the tempo backend only (backend: ${stack.backend})`);
+  }
+  const loki = stack.components.includes('loki');
+  if (tls.files && loki && !tls.files.loki) {
+    error(['tls', 'files'], "needs loki: { cert, key } too: with TLS on, Loki's endpoints use it");
+  }
+  if (tls.files?.loki && !loki) {
+    error(['tls', 'files', 'loki'], 'applies only with loki.enabled');
   }
   if (tls.enabled && tls.insecureSkipVerify) {
     warn(
@@ -247,7 +284,8 @@ function notRunning(stack: Stack, component: string): string {
   if (component === 'signoz' || component === 'jaeger' || component === 'tempo') {
     return `the stack has no ${component} (backend: ${stack.backend})`;
   }
-  if (component === 'prometheus' || component === 'grafana') return `${component} is disabled in this stack`;
+  if (component === 'prometheus' || component === 'grafana' || component === 'loki')
+    return `${component} is disabled in this stack`;
   return `the stack has no ${component} (backend: ${stack.backend})`;
 }
 
@@ -403,6 +441,7 @@ const RULES: Rule[] = [
   tracesAccepted,
   uniqueLists,
   signalsHaveADestination,
+  lokiFits,
   dashboardsHaveData,
   hostPortsDistinct,
   tlsConsistent,

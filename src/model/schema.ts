@@ -71,6 +71,14 @@ const hostPort = z
 const promDuration = z
   .string()
   .regex(/^(\d+(ms|s|m|h|d|w|y))+$/, { message: 'expected a Prometheus duration such as 15s, 12h or 15d' });
+/** A Prometheus duration in milliseconds (`1d12h` is 129600000). */
+export function promDurationMs(text: string): number {
+  const unit: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, y: 31536e6 };
+  let total = 0;
+  for (const [, n, u] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u!]!;
+  return total;
+}
+
 /** Go durations as the collector reads them: 200ms, 5s, 1m30s. */
 const goDuration = z
   .string()
@@ -181,7 +189,7 @@ export const CollectorSchema = z
       .min(1)
       .optional()
       .describe(
-        'Signals the collector accepts and forwards. Default: traces and metrics; with SigNoz all three, and SigNoz needs logs: it hands its collector a configuration only when that has a logs pipeline, and until then the collector accepts nothing.',
+        'Signals the collector accepts and forwards. Default: traces and metrics, and logs with loki.enabled; with SigNoz all three, and SigNoz needs logs: it hands its collector a configuration only when that has a logs pipeline, and until then the collector accepts nothing.',
       ),
   })
   .prefault({})
@@ -242,6 +250,72 @@ export const TempoSchema = z
       .describe("Tempo's metrics generator, remote-writing metrics derived from traces to Prometheus."),
   })
   .describe('Settings of the Tempo backend (backend: tempo).');
+
+/**
+ * Resource attributes Loki makes index labels of (one stream per combination): the ones naming where a log
+ * comes from. Loki 3.7's own default list (pkg/loghttp/push/otlp_config.go) also holds service.instance.id,
+ * k8s.pod.name, k8s.replicaset.name, k8s.job.name and container.name, which change with every process,
+ * pod or run: as labels they make a stream each. Left out here, they stay on every record as structured
+ * metadata, still searchable.
+ */
+export const LOKI_INDEX_LABELS = [
+  'service.name',
+  'service.namespace',
+  'deployment.environment',
+  'deployment.environment.name',
+  'cloud.region',
+  'cloud.availability_zone',
+  'k8s.cluster.name',
+  'k8s.namespace.name',
+  'k8s.container.name',
+  'k8s.deployment.name',
+  'k8s.statefulset.name',
+  'k8s.daemonset.name',
+  'k8s.cronjob.name',
+];
+
+/** Resource attributes that change with every process, pod, container or run: never good Loki labels. */
+export const PER_PROCESS_ATTRIBUTES = [
+  'service.instance.id',
+  'k8s.pod.name',
+  'k8s.pod.uid',
+  'k8s.replicaset.name',
+  'k8s.job.name',
+  'container.id',
+  'container.name',
+  'host.name',
+  'process.pid',
+];
+
+export const LokiSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Run Grafana Loki and send it the logs your apps export (Jaeger and Tempo stacks; SigNoz stores logs itself). Turns the collector's logs pipeline on, and adds Loki to Grafana with links between traces and logs.",
+      ),
+    retention: promDuration
+      .refine((d) => promDurationMs(d) >= 864e5 && promDurationMs(d) % 864e5 === 0, {
+        message: "expected whole days (24h, 7d, 2w): Loki's index has a table per day",
+      })
+      .default('168h')
+      .describe('How long Loki keeps logs (deleted by its compactor), in whole days: 24h, 7d, 2w.'),
+    memoryLimitMiB: memoryLimitMiB(1024),
+    indexLabels: z
+      .array(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/, {
+          message: 'expected a resource attribute key such as service.name',
+        }),
+      )
+      .min(1)
+      .default(LOKI_INDEX_LABELS)
+      .describe(
+        'Resource attributes Loki turns into labels (dots become underscores: service_name). The others, and the trace and span ids, are kept on each record as structured metadata. Default: where a log comes from (service, environment, region, Kubernetes workload), nothing that changes with every process.',
+      ),
+  })
+  .prefault({})
+  .describe('Grafana Loki, the logs store of the Jaeger and Tempo stacks.');
 
 /** Where the ClickHouse histogramQuantile function comes from (SigNoz's release on GitHub by default). */
 export const HISTOGRAM_QUANTILE_URL =
@@ -323,7 +397,7 @@ export const TlsSchema = z
     enabled: z
       .boolean()
       .default(false)
-      .describe("TLS on the collector's OTLP receivers and on Tempo's endpoints."),
+      .describe("TLS on the collector's OTLP receivers and on Tempo's and Loki's endpoints."),
     files: z
       .strictObject({
         ca: relativePath.describe('The CA certificate that signed the server certificates.'),
@@ -333,6 +407,7 @@ export const TlsSchema = z
         tempo: certificatePair
           .optional()
           .describe("Tempo's server certificate (names: tempo and localhost)."),
+        loki: certificatePair.optional().describe("Loki's server certificate (names: loki and localhost)."),
       })
       .optional()
       .describe(
@@ -362,7 +437,7 @@ export const TlsSchema = z
       .default(false)
       .describe('Clients in the stack skip certificate verification. Only for debugging; validate warns.'),
   })
-  .describe('TLS for OTLP and for Tempo.');
+  .describe('TLS for OTLP, Tempo and Loki.');
 
 export const PrometheusSchema = z
   .strictObject({
@@ -510,6 +585,7 @@ const ExposurePortsSchema = z
       .optional()
       .describe('Jaeger UI and query API (16686).'),
     tempo: z.strictObject({ api: hostPort.optional() }).optional().describe('Tempo query API (3200).'),
+    loki: z.strictObject({ api: hostPort.optional() }).optional().describe('Loki push and query API (3100).'),
     signoz: z.strictObject({ ui: hostPort.optional() }).optional().describe('SigNoz UI and API (8080).'),
     prometheus: z
       .strictObject({ ui: hostPort.optional() })
@@ -519,7 +595,7 @@ const ExposurePortsSchema = z
   })
   .prefault({})
   .describe(
-    'Host port per component. Defaults: the upstream ports (4317, 4318, 13133, 16686, 3200, 9090, 3000).',
+    'Host port per component. Defaults: the upstream ports (4317, 4318, 13133, 16686, 3200, 3100, 9090, 3000).',
   );
 
 /** A JSON pointer (RFC 6901): `/services/grafana/environment`, `""` for the whole document. */
@@ -599,6 +675,7 @@ export const StackSchema = z.strictObject({
   jaeger: JaegerSchema.optional(),
   tempo: TempoSchema.optional(),
   signoz: SignozSchema.optional(),
+  loki: LokiSchema,
   prometheus: PrometheusSchema,
   grafana: GrafanaSchema,
   networks: NetworksSchema,

@@ -18,7 +18,7 @@ export interface BuiltInScrapeJob {
   about: string;
   target: string;
   honorLabels: boolean;
-  /** Scraped over TLS, trusting the stack's CA (Tempo with TLS on). */
+  /** Scraped over TLS, trusting the stack's CA (Tempo and Loki with TLS on). */
   tls: boolean;
 }
 
@@ -64,6 +64,11 @@ export function builtInScrapeJobs(
   if (stack.components.includes('tempo')) {
     jobs.push(
       job('tempo', '', `${SERVICE_NAMES.tempo}:${INTERNAL_PORTS.tempoHttp}`, { tls: stack.tls.enabled }),
+    );
+  }
+  if (stack.components.includes('loki')) {
+    jobs.push(
+      job('loki', '', `${SERVICE_NAMES.loki}:${INTERNAL_PORTS.lokiHttp}`, { tls: stack.tls.enabled }),
     );
   }
   if (stack.components.includes('grafana')) {

@@ -6,7 +6,7 @@ import type { ImageKey } from './images.js';
 import type { Backend } from './schema.js';
 
 /** The parts of a stack a user configures and reaches (the stack file's sections and exposure keys). */
-export type Role = 'collector' | 'jaeger' | 'tempo' | 'signoz' | 'prometheus' | 'grafana';
+export type Role = 'collector' | 'jaeger' | 'tempo' | 'signoz' | 'loki' | 'prometheus' | 'grafana';
 
 /** Compose service name of each role. Fixed: apps reach the collector by this name on every backend. */
 export const SERVICE_NAMES = {
@@ -14,6 +14,7 @@ export const SERVICE_NAMES = {
   jaeger: 'jaeger',
   tempo: 'tempo',
   tempoInit: 'tempo-init',
+  loki: 'loki',
   signoz: 'signoz',
   clickhouse: 'clickhouse',
   clickhouseKeeper: 'clickhouse-keeper',
@@ -39,8 +40,12 @@ const BACKEND_ROLES: Record<Backend, Role[]> = {
   signoz: ['collector', 'signoz'],
 };
 
-export function rolesFor(backend: Backend, options: { prometheus: boolean; grafana: boolean }): Role[] {
+export function rolesFor(
+  backend: Backend,
+  options: { loki: boolean; prometheus: boolean; grafana: boolean },
+): Role[] {
   const roles = [...BACKEND_ROLES[backend]];
+  if (options.loki) roles.push('loki');
   if (options.prometheus) roles.push('prometheus');
   if (options.grafana) roles.push('grafana');
   return roles;
@@ -77,6 +82,9 @@ export function servicesFor(
         add(SERVICE_NAMES.tempoInit, 'busybox', true);
         add(SERVICE_NAMES.tempo, 'tempo');
         break;
+      case 'loki':
+        add(SERVICE_NAMES.loki, 'loki');
+        break;
       case 'prometheus':
         add(SERVICE_NAMES.prometheus, 'prometheus');
         break;
@@ -90,6 +98,7 @@ export function servicesFor(
 
 /** The images a backend's stack may run: what its preset pins. */
 export function imagesOfBackend(backend: Backend): ImageKey[] {
-  const all = servicesFor([...BACKEND_ROLES[backend], 'prometheus', 'grafana'], { postgres: true });
+  const loki: Role[] = backend === 'signoz' ? [] : ['loki'];
+  const all = servicesFor([...BACKEND_ROLES[backend], ...loki, 'prometheus', 'grafana'], { postgres: true });
   return [...new Set(all.map((s) => s.image))];
 }

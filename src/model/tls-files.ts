@@ -26,7 +26,7 @@ export async function checkTlsFiles(root: string, stack: Stack, now = new Date()
 
   const ca = await read(['tls', 'files', 'ca'], files.ca);
   for (const identity of serverIdentities(stack)) {
-    const pair = identity.role === 'tempo' ? files.tempo : files.collector;
+    const pair = files[identity.role];
     if (!pair) continue;
     const at = ['tls', 'files', identity.role];
     const [cert, key] = [await read([...at, 'cert'], pair.cert), await read([...at, 'key'], pair.key)];
@@ -86,7 +86,7 @@ function keyMatches(certPem: string, keyPem: string): boolean {
   }
 }
 
-/** The services reading these keys (the collector, Tempo) run as uid and gid 10001. */
+/** The services reading these keys (the collector, Tempo, Loki) run as uid and gid 10001. */
 const SERVICE_UID = 10001;
 
 /**
@@ -100,5 +100,5 @@ async function unreadableByService(file: string): Promise<string | undefined> {
   if (mode & 0o004) return undefined;
   if (info.uid === SERVICE_UID && mode & 0o400) return undefined;
   if (info.gid === SERVICE_UID && mode & 0o040) return undefined;
-  return `is not readable by uid ${SERVICE_UID}, the user the collector and Tempo run as (mode ${mode.toString(8).padStart(4, '0')}, owner ${info.uid}:${info.gid}), so the service could not read it through its bind mount: give it mode 0644 (keep it out of git) or owner ${SERVICE_UID}`;
+  return `is not readable by uid ${SERVICE_UID}, the user the collector, Tempo and Loki run as (mode ${mode.toString(8).padStart(4, '0')}, owner ${info.uid}:${info.gid}), so the service could not read it through its bind mount: give it mode 0644 (keep it out of git) or owner ${SERVICE_UID}`;
 }

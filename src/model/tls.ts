@@ -20,7 +20,11 @@ export interface TlsPaths {
   caKey?: string;
   collector: CertificatePaths;
   tempo?: CertificatePaths;
+  loki?: CertificatePaths;
 }
+
+/** The servers with a certificate of their own. */
+export type TlsServer = 'collector' | 'tempo' | 'loki';
 
 /** Worked out once, by normalize: the stack's `tls.paths`. */
 export function tlsPathsOf(
@@ -30,6 +34,7 @@ export function tlsPathsOf(
 ): TlsPaths | undefined {
   if (!tls.enabled) return undefined;
   const tempo = components.includes('tempo');
+  const loki = components.includes('loki');
   const files = tls.files;
   if (!files) {
     const generated = (name: string) => ({
@@ -41,6 +46,7 @@ export function tlsPathsOf(
       caKey: `${GENERATED_TLS_DIR}/ca.key`,
       collector: generated(SERVICE_NAMES.collector),
       ...(tempo ? { tempo: generated(SERVICE_NAMES.tempo) } : {}),
+      ...(loki ? { loki: generated(SERVICE_NAMES.loki) } : {}),
     };
   }
   const fromOutput = (file: string) => path.posix.relative(output, file);
@@ -49,16 +55,17 @@ export function tlsPathsOf(
     ca: fromOutput(files.ca),
     collector: pair(files.collector),
     ...(tempo && files.tempo ? { tempo: pair(files.tempo) } : {}),
+    ...(loki && files.loki ? { loki: pair(files.loki) } : {}),
   };
 }
 
 /** The names each server certificate must carry: how containers (service name) and the host (localhost) reach it. */
 export function serverIdentities(
   stack: Stack,
-): { role: 'collector' | 'tempo'; name: string; dnsNames: string[]; ips: string[] }[] {
+): { role: TlsServer; name: string; dnsNames: string[]; ips: string[] }[] {
   const extra = stack.tls.extraNames;
   const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
-  const identity = (role: 'collector' | 'tempo', name: string) => ({
+  const identity = (role: TlsServer, name: string) => ({
     role,
     name,
     dnsNames: [name, 'localhost', ...extra.filter((n) => !isIp(n))],
@@ -67,6 +74,7 @@ export function serverIdentities(
   return [
     identity('collector', SERVICE_NAMES.collector),
     ...(stack.components.includes('tempo') ? [identity('tempo', SERVICE_NAMES.tempo)] : []),
+    ...(stack.components.includes('loki') ? [identity('loki', SERVICE_NAMES.loki)] : []),
   ];
 }
 
@@ -79,5 +87,6 @@ export function tlsInputs(stack: Stack): string[] {
     paths.collector.cert,
     paths.collector.key,
     ...(paths.tempo ? [paths.tempo.cert, paths.tempo.key] : []),
+    ...(paths.loki ? [paths.loki.cert, paths.loki.key] : []),
   ];
 }

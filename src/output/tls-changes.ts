@@ -52,7 +52,7 @@ export async function tlsChanges(
     write(paths.caKey, ca.key, 0o600);
   }
   for (const identity of serverIdentities(stack)) {
-    const pair = identity.role === 'tempo' ? paths.tempo! : paths.collector;
+    const pair = paths[identity.role]!;
     // A new CA invalidates every certificate; otherwise only missing ones are issued, and those lacking a
     // name the stack now asks for (tls.extraNames).
     const existing = reuseCa ? await read(pair.cert) : undefined;

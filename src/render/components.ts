@@ -1,53 +1,17 @@
 /**
  * The parts of a generated stack, each described in one place: when it runs, the files it renders (with
  * what the stack's README says of them) and its named volumes. renderStack, the README and `down` loop
- * over this list; a new component is one entry here, its view under views/ and its templates.
+ * over this list; a new component is one line here, its module under views/ (its view and its entry, as
+ * views/loki.ts) and its templates.
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { INTERNAL_PORTS } from '../model/ports.js';
+import { runs, yaml, type Component, type ComponentFile, type EndpointContext } from './component.js';
 import type { Endpoint } from './endpoints.js';
-import type { FileFormat } from './marker.js';
 import type { BaseView } from './view.js';
+import { LOKI } from './views/loki.js';
 
-export interface ComponentFile {
-  /** Relative to the output folder. */
-  path: string;
-  template: string;
-  format: FileFormat;
-  /** The view the template renders, when not the stack's (an app's override). */
-  view?: object;
-  /** The README's row for it: a folder row (`grafana/dashboards/`) stands for every file in it. */
-  readme?: { path?: string; description: string };
-}
-
-/** How an endpoint is spelled: `url` from the host (undefined when unpublished), `secure` its scheme under TLS. */
-export interface EndpointContext {
-  url(port: number | false, path?: string, scheme?: string): string | undefined;
-  /** `https://` when TLS is on (OTLP and Tempo's API answer HTTPS only), else `http://`. */
-  secure: string;
-}
-
-interface Component {
-  name: string;
-  runs(stack: Stack): boolean;
-  files(view: BaseView): ComponentFile[];
-  /** Named volumes, without the project prefix compose adds. */
-  volumes(stack: Stack): string[];
-  /** The templates of its compose services, laid out in compose.yaml in component order. */
-  serviceTemplates?(view: BaseView): string[];
-  /** What each of its services does, for the README's table. */
-  roles?(view: BaseView): Record<string, string>;
-  /** Where users reach it: the README, `up` and `status` print these. */
-  endpoints?(stack: Stack, at: EndpointContext): Endpoint[];
-}
-
-const runs = (role: Stack['components'][number]) => (stack: Stack) => stack.components.includes(role);
-const yaml = (path: string, template: string, description?: string): ComponentFile => ({
-  path,
-  template,
-  format: 'yaml',
-  ...(description ? { readme: { description } } : {}),
-});
+export type { ComponentFile, EndpointContext };
 
 export const COMPONENTS: Component[] = [
   {
@@ -209,6 +173,7 @@ export const COMPONENTS: Component[] = [
       },
     ],
   },
+  LOKI,
   {
     name: 'prometheus',
     runs: runs('prometheus'),
@@ -263,7 +228,11 @@ export const COMPONENTS: Component[] = [
     volumes: () => ['grafana-data'],
     serviceTemplates: () => ['grafana/service.yaml'],
     roles: ({ has }) => ({
-      [SERVICE_NAMES.grafana]: has.signoz ? 'Grafana: dashboards' : 'Grafana: dashboards and trace search',
+      [SERVICE_NAMES.grafana]: has.signoz
+        ? 'Grafana: dashboards'
+        : has.loki
+          ? 'Grafana: dashboards, trace and log search'
+          : 'Grafana: dashboards and trace search',
     }),
     endpoints: (stack, { url }) => [
       {

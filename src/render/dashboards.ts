@@ -32,6 +32,20 @@ interface Panel {
 export const internal = (name: string, suffix: string) =>
   `{__name__=~"otelcol_${name}(${suffix})?", job="${COLLECTOR_JOB}"}`;
 
+/**
+ * The logs of the selected services in Loki, below the RED panels, full width. `$service` is a regex of the
+ * selected services, or `.+` for all: Loki refuses a selector that matches an empty label (`.*`).
+ */
+export function logsPanel(id: number, y: number) {
+  return {
+    id,
+    title: 'Logs',
+    description: 'Log records of the selected services, newest first. A trace id links to its trace.',
+    gridPos: { x: 0, y, w: 24, h: 12 },
+    expr: '{service_name=~"$service"}',
+  };
+}
+
 function grid(panels: Omit<Panel, 'id' | 'gridPos' | 'type'>[]): Panel[] {
   // Two panels a row, 12 columns each, 8 high.
   return panels.map((panel, i) => ({

@@ -83,6 +83,15 @@ export function buildReadme(view: BaseView) {
     generatedCertificates: Boolean(tls?.caKey),
     tlsDir: `${stack.output}/${GENERATED_TLS_DIR}/`,
     yours: yoursOf(stack),
+    tlsServers: [
+      "The collector's OTLP receivers",
+      view.has.tempo && "Tempo's endpoints",
+      view.has.loki && "Loki's API",
+    ]
+      .filter(Boolean)
+      .join(', ')
+      .replace(/, ([^,]*)$/, ' and $1'),
+    lokiLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.collector} ${SERVICE_NAMES.loki}`,
   };
 }
 

@@ -77,8 +77,9 @@ export function topologyDiagram(stack: Stack): Diagram {
   const edge = (from: string, to: string, label: string, dotted = false) => {
     if (running.has(from) && running.has(to)) edges.push({ from: idOf(from), to: idOf(to), label, dotted });
   };
+  const sent = running.has(S.loki) ? 'spans, logs' : 'spans';
   for (const app of apps) {
-    edges.push({ from: app.id, to: idOf(S.collector), label: `spans, ${app.sends}`, dotted: false });
+    edges.push({ from: app.id, to: idOf(S.collector), label: `${sent}, ${app.sends}`, dotted: false });
   }
   edge(S.collector, S.jaeger, 'traces');
   edge(S.jaeger, S.grafana, 'trace search');
@@ -90,6 +91,8 @@ export function topologyDiagram(stack: Stack): Diagram {
     edge(S.tempo, S.prometheus, `${generated.filter(Boolean).join(', ')} (remote write)`);
   }
   edge(S.tempo, S.grafana, 'trace search');
+  edge(S.collector, S.loki, 'logs (OTLP HTTP)');
+  edge(S.loki, S.grafana, 'log search');
   edge(S.collector, S.clickhouse, 'traces, metrics, logs');
   edge(S.clickhouse, S.signoz, 'queries');
   edge(S.signoz, S.collector, 'pipelines (OpAMP)', true);
@@ -122,6 +125,7 @@ function serviceLines(stack: Stack, service: string): string[] {
         ],
         [S.jaeger]: [{ what: 'UI', port: INTERNAL_PORTS.jaegerUi, host: published.jaeger.ui }],
         [S.tempo]: [{ what: 'API', port: INTERNAL_PORTS.tempoHttp, host: published.tempo.api }],
+        [S.loki]: [{ what: 'API', port: INTERNAL_PORTS.lokiHttp, host: published.loki.api }],
         [S.signoz]: [{ what: 'UI', port: INTERNAL_PORTS.signozUi, host: published.signoz.ui }],
         [S.clickhouse]: [
           { what: 'HTTP', port: INTERNAL_PORTS.clickhouseHttp, host: false },

@@ -12,6 +12,7 @@ import { collectorView } from './views/collector.js';
 import { stackVolumes } from './components.js';
 import { featuresOf, type Features, type PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
+import { lokiView } from './views/loki.js';
 import { prometheusView } from './views/prometheus.js';
 import { signozView } from './views/signoz.js';
 import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION, STACKGEN_ENV_ID, type Secret } from './secret-names.js';
@@ -22,6 +23,7 @@ export { DATASOURCE_UIDS } from '../model/grafana.js';
 export function buildView(stack: Stack) {
   const has = featuresOf(stack);
   const tempo = tempoView(stack, has);
+  const loki = lokiView(stack);
   return {
     stack,
     has,
@@ -31,9 +33,10 @@ export function buildView(stack: Stack) {
     collector: collectorView(stack, has),
     jaeger: jaegerView(stack, has),
     tempo,
+    loki,
     signoz: signozView(stack, has),
     prometheus: prometheusView(stack, has),
-    grafana: grafanaView(stack, has, tempo.url),
+    grafana: grafanaView(stack, has, { tempo: tempo.url, loki: loki.url }),
     apps: appsView(stack),
     ports: INTERNAL_PORTS,
     /** Docker's log rotation for every service (json-file options are strings). */

@@ -5,6 +5,7 @@
  * - Tempo: `GET /api/v2/traces/{id}` (404 until the trace is stored);
  * - SigNoz: `GET /api/v2/readyz`, a session (`GET /api/v2/sessions/context`, then
  *   `POST /api/v2/sessions/email_password`) and `POST /api/v4/traces/{id}/waterfall` (404 until stored).
+ * And Loki, for the log record verify sends: `GET /loki/api/v1/query_range` (logLookup).
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { BACKEND_NAMES } from '../model/schema.js';
@@ -227,4 +228,50 @@ function signozLookup(context: LookupContext, base: string, logs: string): Trace
 function excerpt(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line || '(empty)';
+}
+
+/** How verify finds its log record in Loki, or why Loki cannot be asked from here. */
+export interface LogLookup {
+  /** The API asked, for the report. */
+  api: string;
+  /** Whether a record whose line holds `marker` came back for the service. */
+  find(serviceName: string, marker: string, sinceMs: number): Promise<Lookup>;
+}
+
+/**
+ * Loki's query API: `GET /loki/api/v1/query_range` with the stream selector `{service_name="…"}` (Loki
+ * makes the label of the resource attribute service.name) and a line filter on the record's body.
+ */
+export function logLookup(context: LookupContext): LogLookup | { skip: string } {
+  const { stack } = context;
+  const port = stack.exposure.ports.loki.api;
+  if (port === false) return { skip: unpublished('Loki', 'loki.api') };
+  const scheme = stack.tls.enabled ? 'https' : 'http';
+  const base = `${scheme}://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  return {
+    api: `GET ${base}/loki/api/v1/query_range`,
+    async find(service, marker, since) {
+      const query = `{service_name=${JSON.stringify(service)}} |= ${JSON.stringify(marker)}`;
+      const url = `${base}/loki/api/v1/query_range?${new URLSearchParams({
+        query,
+        // Nanoseconds, as Loki reads them; a minute of slack for clocks.
+        start: `${since - 60_000}000000`,
+        limit: '10',
+        direction: 'backward',
+      })}`;
+      try {
+        const response = await request(url, options(context));
+        if (response.status !== 200)
+          return { found: false, detail: `answered ${response.status}: ${excerpt(response.text)}` };
+        const streams = (response.json as { data?: { result?: { values?: [string, string][] }[] } })?.data
+          ?.result;
+        const lines = (streams ?? []).flatMap((s) => (s.values ?? []).map(([, line]) => line));
+        return lines.some((line) => line.includes(marker))
+          ? { found: true, detail: 'found' }
+          : { found: false, detail: 'no such record yet' };
+      } catch (error) {
+        return { found: false, detail: describeNetworkError(error) };
+      }
+    },
+  };
 }

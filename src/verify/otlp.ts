@@ -1,6 +1,7 @@
 /**
  * A synthetic span sent the way an application sends it: made by the OpenTelemetry JS SDK and exported
  * with the official OTLP exporters (http/protobuf, or gRPC), so a pass means a real SDK gets through.
+ * And a synthetic log record, for stacks that store logs.
  */
 import { credentials } from '@grpc/grpc-js';
 import { diag, DiagLogLevel, SpanKind } from '@opentelemetry/api';
@@ -14,7 +15,9 @@ import {
   TracerProvider,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace';
+import { randomBytes } from 'node:crypto';
 import type { Protocol } from '../render/otel-env.js';
+import { request } from './http.js';
 
 export interface SyntheticSpan {
   protocol: Protocol;
@@ -111,4 +114,59 @@ function exporterFor({ protocol, endpoint, ca, timeoutMs }: SyntheticSpan): Span
     timeoutMillis: timeoutMs,
     httpAgentOptions: ca === undefined ? undefined : { ca },
   });
+}
+
+/** The collector took the log export but rejected the record. */
+export class LogsRejected extends Error {}
+
+export interface SyntheticLog {
+  /** OTLP/HTTP endpoint without a path: http(s)://host:port. */
+  endpoint: string;
+  serviceName: string;
+  /** The record's body: what verify looks for in Loki. */
+  body: string;
+  /** The trace it belongs to (32 hex digits), so that it links to the synthetic trace. */
+  traceId: string | undefined;
+  ca?: string;
+  timeoutMs: number;
+}
+
+/**
+ * One log record over OTLP/HTTP in the protocol's JSON encoding (trace and span ids in hex), to
+ * `<endpoint>/v1/logs`, the way an SDK's OTLP log exporter posts it. Throws why the collector refused it.
+ */
+export async function sendSyntheticLog(options: SyntheticLog): Promise<void> {
+  const now = `${Date.now()}000000`;
+  const record = {
+    timeUnixNano: now,
+    observedTimeUnixNano: now,
+    severityNumber: 9,
+    severityText: 'INFO',
+    body: { stringValue: options.body },
+    ...(options.traceId ? { traceId: options.traceId, spanId: randomBytes(8).toString('hex') } : {}),
+  };
+  const response = await request(`${options.endpoint}/v1/logs`, {
+    method: 'POST',
+    json: {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: options.serviceName } }] },
+          scopeLogs: [{ scope: { name: 'stackgen-verify' }, logRecords: [record] }],
+        },
+      ],
+    },
+    ca: options.ca,
+    timeoutMs: options.timeoutMs,
+  });
+  if (response.status !== 200) {
+    throw new LogsRejected(`answered ${response.status}: ${response.text.trim().slice(0, 200) || '(empty)'}`);
+  }
+  const partial = (
+    response.json as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } }
+  )?.partialSuccess;
+  if (Number(partial?.rejectedLogRecords ?? 0) > 0) {
+    throw new LogsRejected(
+      `the collector rejected the record: ${partial?.errorMessage || 'no reason given'}`,
+    );
+  }
 }

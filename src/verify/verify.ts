@@ -2,7 +2,8 @@
  * Checks a running stack hop by hop, the way a span travels: 1 the collector is healthy; 2 it accepts a
  * synthetic span over OTLP/HTTP and over OTLP/gRPC; 3 the backend returns those traces; 4 Prometheus has
  * span metrics of the synthetic service; 5 Grafana's provisioned datasources are healthy; 6 the stack file's
- * own scrape jobs have their targets up. Everything is
+ * own scrape jobs have their targets up; 7 with Loki, a log record sent over OTLP/HTTP comes back from Loki.
+ * Everything is
  * asked from this machine through the published ports. The report (VerifyReport) is stable.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,9 +14,9 @@ import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
 import { DATASOURCE_UIDS } from '../model/grafana.js';
-import { LookupRefused, traceLookup } from './backends.js';
+import { logLookup, LookupRefused, traceLookup } from './backends.js';
 import { describeNetworkError, request } from './http.js';
-import { sendSyntheticSpan, SpansRejected } from './otlp.js';
+import { LogsRejected, sendSyntheticLog, sendSyntheticSpan, SpansRejected } from './otlp.js';
 import { scrapeTargets } from './scrape-targets.js';
 import { APP_HOPS, verifyApp, type AppHopId } from './app.js';
 import type { App } from '../model/normalize.js';
@@ -28,11 +29,12 @@ export type HopId =
   | 'span-metrics'
   | 'grafana'
   | 'scrape-targets'
+  | 'logs'
   | AppHopId;
 
 export interface HopResult {
   id: HopId;
-  /** 1 to 6, as the hops are numbered in the README; both OTLP hops are 2. */
+  /** 1 to 7, as the hops are numbered in the README; both OTLP hops are 2. */
   step: number;
   name: string;
   /** "skip": the hop does not apply to this stack, cannot be asked from here, or an earlier hop failed. */
@@ -124,6 +126,7 @@ export async function verifyStack(context: VerifyContext): Promise<VerifyReport>
   record('span-metrics', await timed(() => spanMetrics(context, report, deadline)));
   record('grafana', await timed(() => grafanaDatasources(context)));
   record('scrape-targets', await timed(() => scrapeTargets(stack, deadline)));
+  record('logs', await timed(() => logsInLoki(context, report, deadline)));
   report.ok = report.hops.every((h) => h.status !== 'fail');
   return report;
 }
@@ -180,6 +183,7 @@ const HOPS: Record<Exclude<HopId, AppHopId>, { step: number; name: string }> = {
   'span-metrics': { step: 4, name: 'span metrics in Prometheus' },
   grafana: { step: 5, name: 'Grafana datasources' },
   'scrape-targets': { step: 6, name: 'your scrape targets' },
+  logs: { step: 7, name: 'log record in Loki' },
 };
 
 type Outcome = Pick<HopResult, 'status' | 'detail' | 'hint'>;
@@ -379,6 +383,54 @@ async function grafanaDatasources({ stack, secrets }: VerifyContext): Promise<Ou
     );
   }
   return pass(healthy.length ? `healthy: ${healthy.join(', ')}` : 'no datasources to check');
+}
+
+/**
+ * A log record of the synthetic service, in the trace of the OTLP/HTTP span when there is one, sent as
+ * an app sends it (through the published OTLP/HTTP port), then searched for in Loki by its body.
+ */
+async function logsInLoki(context: VerifyContext, report: VerifyReport, deadline: number): Promise<Outcome> {
+  const { stack } = context;
+  if (!stack.components.includes('loki')) return skip('Loki does not run in this stack');
+  if (publishedOtlpPort(stack, 'http') === false)
+    return skip('not published to this machine (exposure.ports.collector.otlpHttp is false)');
+  const lookup = logLookup(context);
+  if ('skip' in lookup) return skip(lookup.skip);
+  // Exactly what "stackgen env --from host" tells an application.
+  const env = new Map(
+    otelEnvironment(stack, { from: 'host', protocol: 'http', projectRoot: context.projectRoot }),
+  );
+  const endpoint = env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
+  const url = `${endpoint}/v1/logs`;
+  const marker = `stackgen verify log ${randomBytes(6).toString('hex')}`;
+  const since = Date.now();
+  try {
+    await sendSyntheticLog({
+      endpoint,
+      serviceName: report.service,
+      body: marker,
+      traceId: report.traceIds.http,
+      ca: context.ca,
+      timeoutMs: 5000,
+    });
+  } catch (error) {
+    return fail(
+      `the collector did not accept the log record at ${url}: ${error instanceof LogsRejected ? error.message : describeNetworkError(error)}`,
+      `"stackgen logs ${stack.name} otel-collector" shows why; the collector takes logs only when collector.signals lists them`,
+    );
+  }
+  let last = '';
+  for (;;) {
+    const result = await lookup.find(report.service, marker, since);
+    if (result.found) return pass(`Loki returns the record "${marker}" (${lookup.api})`);
+    last = result.detail;
+    if (Date.now() >= deadline) break;
+    await sleep(POLL_MS);
+  }
+  return fail(
+    `Loki did not return the record "${marker}" within the time limit (${lookup.api}: ${last})`,
+    `the collector accepted it: look for export errors in "stackgen logs ${stack.name} otel-collector loki"; or give it longer with --timeout`,
+  );
 }
 
 function sleep(ms: number): Promise<void> {

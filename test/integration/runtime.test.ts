@@ -292,6 +292,7 @@ describe.sequential('the Jaeger stack on the real engine', () => {
       ['span-metrics', 'fail'],
       ['grafana', 'pass'],
       ['scrape-targets', 'skip'],
+      ['logs', 'skip'],
     ]);
     expect(hop('collector-health').detail).toBe(`http://127.0.0.1:${PORTS.health}/ answers`);
     expect(hop('otlp-http').detail).toBe(

@@ -28,6 +28,7 @@ export const STANDINS = {
   prometheus: 'stackgen-standin/prometheus:test',
   grafana: 'stackgen-standin/grafana:test',
   tempo: 'stackgen-standin/tempo:test',
+  loki: 'stackgen-standin/loki:test',
   busybox: 'stackgen-standin/busybox:test',
   clickhouseKeeper: 'stackgen-standin/clickhouse-keeper:test',
   clickhouse: 'stackgen-standin/clickhouse:test',
@@ -43,7 +44,7 @@ const BUILDER_REVISION = 3;
 
 const METRICS = '# HELP standin_up A stand-in serving metrics.\n# TYPE standin_up gauge\nstandin_up 1\n';
 const APPLETS =
-  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname nslookup killall'.split(
+  'sh wget httpd nc sleep cat grep sed awk head tr mkdir touch id echo printf ls chown uname mktemp tar gzip mv chmod rm dirname nslookup killall date wc'.split(
     ' ',
   );
 
@@ -102,6 +103,13 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
     files: { '/www/tempo/ready': 'ready', '/www/tempo/metrics': METRICS },
     // As in the real image: /var/tempo belongs to 10001, so a new named volume does too.
     owned: { '/var/tempo': 10001 },
+  },
+  loki: {
+    entrypoint: ['/standin/loki.sh'],
+    links: { '/usr/bin/loki': '/standin/loki.sh' },
+    user: '10001:10001',
+    // As in the real image: /loki belongs to 10001, so a new named volume does too.
+    owned: { '/loki': 10001 },
   },
   busybox: { user: '0:0', cmd: ['sh'] },
   clickhouseKeeper: {

@@ -200,7 +200,7 @@ describe('cross-field rules', () => {
         collector: { signals: ['traces', 'metrics', 'logs'] },
       }),
     ).toEqual([
-      'collector.signals: the jaeger stack stores no logs: the collector accepts them and only writes a summary to its own log',
+      'collector.signals: the jaeger stack stores no logs: the collector accepts them and only writes a summary to its own log (loki.enabled: true stores them)',
       'exposure.bindAddress: 0.0.0.0 publishes the collector and the UIs to every network this host is on; use 127.0.0.1 unless that is intended',
     ]);
   });
@@ -209,5 +209,79 @@ describe('cross-field rules', () => {
     expect(await errors({ backend: 'tempo', jaeger: { retention: '24h' } })).toContain(
       'jaeger: applies to the jaeger backend only (backend: tempo)',
     );
+  });
+});
+
+describe('Loki (loki.enabled)', () => {
+  it('runs Loki beside the backend and turns the collector logs pipeline on by default', async () => {
+    const { stack } = await loadObject({ name: 'demo', backend: 'tempo', loki: { enabled: true } });
+    expect(stack?.components).toEqual(['collector', 'tempo', 'loki', 'prometheus', 'grafana']);
+    expect(stack?.collector.signals).toEqual(['traces', 'metrics', 'logs']);
+    expect(stack?.images.loki).toBe('grafana/loki:3.7.6');
+    expect(stack?.memoryMiB.loki).toBe(1024);
+    expect(stack?.exposure.ports.loki).toEqual({ api: 3100 });
+    expect(stack?.scrapeJobs.map((j) => j.name)).toContain('loki');
+  });
+
+  it('is off by default: no Loki, no logs pipeline', async () => {
+    const { stack } = await loadObject({ name: 'demo', backend: 'tempo' });
+    expect(stack?.components).not.toContain('loki');
+    expect(stack?.collector.signals).toEqual(['traces', 'metrics']);
+  });
+
+  it('refuses Loki with SigNoz, which stores logs itself', async () => {
+    expect(await errors({ backend: 'signoz', loki: { enabled: true } })).toContain(
+      'loki.enabled: applies to the jaeger and tempo backends: SigNoz stores logs in ClickHouse itself',
+    );
+  });
+
+  it('refuses a collector that does not accept logs, which would leave Loki empty', async () => {
+    expect(await errors({ loki: { enabled: true }, collector: { signals: ['traces', 'metrics'] } })).toEqual([
+      'collector.signals: needs logs with loki.enabled: the collector sends Loki the logs it accepts',
+    ]);
+  });
+
+  it('takes retention in whole days only, as Loki keeps an index table per day', async () => {
+    for (const retention of ['12h', '36h', '90m']) {
+      expect(await errors({ loki: { enabled: true, retention } }), retention).toEqual([
+        `loki.retention: expected whole days (24h, 7d, 2w): Loki's index has a table per day, got "${retention}"`,
+      ]);
+    }
+    for (const retention of ['24h', '7d', '2w', '1d24h']) {
+      expect(await errors({ loki: { enabled: true, retention } }), retention).toEqual([]);
+    }
+  });
+
+  it('warns of index labels that change with every process, and refuses one listed twice', async () => {
+    const labels = ['service.name', 'service.instance.id', 'k8s.pod.name', 'service.name'];
+    expect(await warnings({ loki: { enabled: true, indexLabels: labels } })).toEqual([
+      'loki.indexLabels[1]: "service.instance.id" changes with every process, pod or container: as a label it makes a stream each, which slows Loki; it stays searchable as structured metadata without it',
+      'loki.indexLabels[2]: "k8s.pod.name" changes with every process, pod or container: as a label it makes a stream each, which slows Loki; it stays searchable as structured metadata without it',
+    ]);
+    expect(await errors({ loki: { enabled: true, indexLabels: labels } })).toEqual([
+      'loki.indexLabels[3]: "service.name" is listed twice',
+    ]);
+  });
+
+  it('refuses a Loki port while Loki is off, and one another component publishes', async () => {
+    expect(await errors({ exposure: { ports: { loki: { api: 3100 } } } })).toEqual([
+      'exposure.ports.loki: loki is disabled in this stack',
+    ]);
+    expect(await errors({ loki: { enabled: true }, exposure: { ports: { loki: { api: 3000 } } } })).toEqual([
+      'exposure.ports.grafana.ui: host port 3000 is already used by exposure.ports.loki.api',
+    ]);
+  });
+
+  it("wants Loki's own certificate with the user's TLS files, and only when Loki runs", async () => {
+    const files = {
+      ca: 'certs/ca.crt',
+      collector: { cert: 'certs/c.crt', key: 'certs/c.key' },
+    };
+    expect(await errors({ loki: { enabled: true }, tls: { enabled: true, files } })).toContain(
+      "tls.files: needs loki: { cert, key } too: with TLS on, Loki's endpoints use it",
+    );
+    expect(
+      await errors({ tls: { enabled: true, files: { ...files, loki: { cert: 'l.crt', key: 'l.key' } } } }),
+    ).toContain('tls.files.loki: applies only with loki.enabled');
   });
 });

@@ -93,7 +93,7 @@ describe("the user's own TLS files", () => {
       await chmod(path.join(root, 'certs/tempo.key'), 0o600);
       expect(await problems(root)).toEqual([
         expect.stringMatching(
-          /^8:42 tls\.files\.tempo\.key: certs\/tempo\.key is not readable by uid 10001, the user the collector and Tempo run as \(mode 0600, owner \d+:\d+\)/,
+          /^8:42 tls\.files\.tempo\.key: certs\/tempo\.key is not readable by uid 10001, the user the collector, Tempo and Loki run as \(mode 0600, owner \d+:\d+\)/,
         ),
       ]);
       await chmod(path.join(root, 'certs/tempo.key'), 0o640);

@@ -14,6 +14,8 @@ describe('collector component names by version', () => {
   ])('%s uses %s and %s', (image, otlp, spanMetrics) => {
     expect(collectorComponentNames(image)).toEqual({
       otlpGrpcExporter: otlp,
+      // Renamed in the same release as the gRPC exporter.
+      otlpHttpExporter: otlp === 'otlp' ? 'otlphttp' : 'otlp_http',
       spanMetricsConnector: spanMetrics,
     });
   });

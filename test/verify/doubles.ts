@@ -1,8 +1,8 @@
 /**
  * Test doubles (fakes, not the real services) of what `stackgen verify` talks to, each answering the
  * documented API the way the real service does: the collector's health extension, its OTLP/HTTP and
- * OTLP/gRPC receivers, the Jaeger, Tempo and SigNoz query APIs, Prometheus' instant query and Grafana's
- * datasource health. They listen on 127.0.0.1 only, on ports the system picks.
+ * OTLP/gRPC receivers, the Jaeger, Tempo and SigNoz query APIs, Loki's range query, Prometheus' instant
+ * query and Grafana's datasource health. They listen on 127.0.0.1 only, on ports the system picks.
  *
  * What the receivers take is the real thing: the protobuf the official OpenTelemetry exporters send. The
  * doubles do not decode it; a trace "is stored" when a received body holds its 16 id bytes, and a service
@@ -16,6 +16,8 @@ import type { AddressInfo } from 'node:net';
 /** What the collector double received, shared by the backend doubles that "store" it. */
 export class Received {
   readonly bodies: Buffer[] = [];
+  /** OTLP/HTTP log exports, as JSON text. */
+  readonly logs: string[] = [];
 
   hasTrace(traceId: string): boolean {
     if (!/^[0-9a-f]{32}$/.test(traceId)) return false;
@@ -101,6 +103,12 @@ export function otlpHttpDouble(
 ): Promise<number> {
   return listen(
     (req, body, res) => {
+      if (req.method === 'POST' && req.url === '/v1/logs') {
+        // Logs as verify sends them: OTLP JSON, answered with an empty ExportLogsServiceResponse.
+        received.logs.push(body.toString('utf8'));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
       if (req.method !== 'POST' || req.url !== '/v1/traces') {
         res.writeHead(404).end();
         return;
@@ -243,5 +251,34 @@ export function grafana(admin: { user: string; password: string }, uids: string[
     const uid = traceIdIn(url, /^\/api\/datasources\/uid\/([^/]+)\/health$/);
     if (!uids.includes(uid)) return { status: 404, json: { message: 'Data source not found' } };
     return { status: 200, json: { status: 'OK', message: 'Data source is working' } };
+  };
+}
+
+/**
+ * Loki's GET /loki/api/v1/query_range for the one query shape verify sends, `{service_name="S"} |= "M"`:
+ * the bodies of the received log records of service S holding M, as one stream.
+ */
+export function loki(received: Received): Handler {
+  return (_req, _body, url) => {
+    if (url.pathname !== '/loki/api/v1/query_range') return { status: 404 };
+    const query = /^\{service_name=("[^"]*")\} \|= ("[^"]*")$/.exec(url.searchParams.get('query') ?? '');
+    if (!query) return { status: 400, json: { message: 'parse error' } };
+    const [service, marker] = [JSON.parse(query[1]!) as string, JSON.parse(query[2]!) as string];
+    type Export = {
+      resourceLogs: {
+        resource: { attributes: { key: string; value: { stringValue: string } }[] };
+        scopeLogs: { logRecords: { timeUnixNano: string; body: { stringValue: string } }[] }[];
+      }[];
+    };
+    const values = received.logs
+      .flatMap((text) => (JSON.parse(text) as Export).resourceLogs)
+      .filter((r) =>
+        r.resource.attributes.some((a) => a.key === 'service.name' && a.value.stringValue === service),
+      )
+      .flatMap((r) => r.scopeLogs.flatMap((s) => s.logRecords))
+      .filter((record) => record.body.stringValue.includes(marker))
+      .map((record) => [record.timeUnixNano, record.body.stringValue]);
+    const result = values.length ? [{ stream: { service_name: service }, values }] : [];
+    return { status: 200, json: { status: 'success', data: { resultType: 'streams', result } } };
   };
 }

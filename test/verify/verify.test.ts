@@ -36,6 +36,9 @@ interface Faults {
   tls?: double.ServerTls;
   /** What the collector answers an export (default: success, nothing rejected). */
   otlpResponse?: Buffer;
+  /** Loki runs (loki.enabled); with lokiLoses it never stores what the collector received. */
+  loki?: boolean;
+  lokiLoses?: boolean;
 }
 
 /** A stack file whose published ports are the doubles', loaded; and what the collector double received. */
@@ -62,6 +65,7 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
       double.grafana({ user: 'ops', password: faults.grafanaPassword ?? GRAFANA_PASSWORD }, uids),
       closers,
     ),
+    loki: await double.httpDouble(double.loki(faults.lokiLoses ? lost : received), closers),
   };
   const backendPort = {
     jaeger: 'jaeger: { ui: %d }',
@@ -75,11 +79,13 @@ async function fakeStack(backend: 'jaeger' | 'tempo' | 'signoz', faults: Faults 
       'grafana:\n  enabled: true\n  adminUser: ops',
       'prometheus:\n  enabled: true',
       faults.tls ? 'tls:\n  enabled: true' : '',
+      faults.loki ? 'loki:\n  enabled: true' : '',
       'exposure:\n  ports:',
       `    collector: { otlpGrpc: ${ports.otlpGrpc}, otlpHttp: ${ports.otlpHttp}, health: ${ports.health} }`,
       `    ${backendPort[backend].replace('%d', String(ports.backend))}`,
       `    prometheus: { ui: ${ports.prometheus} }`,
       `    grafana: { ui: ${ports.grafana} }`,
+      faults.loki ? `    loki: { api: ${ports.loki} }` : '',
       '',
     ].join('\n'),
   });
@@ -122,6 +128,7 @@ describe('stackgen verify, against test doubles', () => {
       [4, 'span-metrics', 'pass'],
       [5, 'grafana', 'pass'],
       [6, 'scrape-targets', 'skip'],
+      [7, 'logs', 'skip'],
     ]);
     expect(report).toMatchObject({ stack: 'demo', file: 'stacks/demo.yaml', service: SERVICE, ok: true });
     // Two traces of their own, one per protocol, each carrying the synthetic service name to the collector.
@@ -216,6 +223,45 @@ describe('stackgen verify, against test doubles', () => {
     }
   });
 
+  it('with Loki, sends a log record in the synthetic trace over OTLP/HTTP and finds it through Loki', async () => {
+    const fake = await fakeStack('tempo', { loki: true });
+    const report = await run(fake);
+    expect(report.hops.at(-1)).toMatchObject({
+      step: 7,
+      id: 'logs',
+      name: 'log record in Loki',
+      status: 'pass',
+    });
+    expect(report.hops.at(-1)!.detail).toMatch(
+      /^Loki returns the record "stackgen verify log [0-9a-f]{12}" \(GET http:\/\/127\.0\.0\.1:\d+\/loki\/api\/v1\/query_range\)$/,
+    );
+    // One record, of the synthetic service, in the trace of the OTLP/HTTP span: Grafana links the two.
+    const sent = JSON.parse(fake.received.logs[0]!) as {
+      resourceLogs: {
+        resource: unknown;
+        scopeLogs: { logRecords: { traceId: string; spanId: string }[] }[];
+      }[];
+    };
+    expect(fake.received.logs).toHaveLength(1);
+    expect(JSON.stringify(sent.resourceLogs[0]!.resource)).toContain(SERVICE);
+    const record = sent.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
+    expect(record.traceId).toBe(report.traceIds.http);
+    expect(record.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(report.hops.find((h) => h.id === 'grafana')!.detail).toBe('healthy: prometheus, tempo, loki');
+    expect(report.ok).toBe(true);
+  });
+
+  it('fails the logs hop when Loki never shows the record, pointing at the collector and Loki', async () => {
+    const report = await run(await fakeStack('jaeger', { loki: true, lokiLoses: true }), 1500);
+    const logs = report.hops.find((h) => h.id === 'logs')!;
+    expect(logs.status).toBe('fail');
+    expect(logs.detail).toMatch(
+      /^Loki did not return the record "stackgen verify log [0-9a-f]{12}" within the time limit/,
+    );
+    expect(logs.detail).toContain('no such record yet');
+    expect(logs.hint).toContain('"stackgen logs demo otel-collector loki"');
+  });
+
   it('says how to reset Grafana when it refuses the password from .env', async () => {
     const report = await run(await fakeStack('jaeger', { grafanaPassword: 'set-before-regenerating' }));
     const grafana = report.hops.find((h) => h.id === 'grafana')!;
@@ -244,7 +290,7 @@ describe('stackgen verify, with nothing running', () => {
     expect(out).toContain(`1  fail  collector health`);
     expect(out).toContain(`the collector (otel-collector) does not answer at http://127.0.0.1:${free}/`);
     expect(out).toContain('hint: is the stack running? Start it with "stackgen up demo"');
-    expect(out.match(/ skip /g)).toHaveLength(6);
+    expect(out.match(/ skip /g)).toHaveLength(7);
   });
 
   it('gives the same as one stable JSON object with --json', async () => {
@@ -264,6 +310,7 @@ describe('stackgen verify, with nothing running', () => {
       'span-metrics',
       'grafana',
       'scrape-targets',
+      'logs',
     ]);
     expect(Object.keys(report.hops[0]!)).toEqual([
       'id',

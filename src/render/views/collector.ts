@@ -69,7 +69,17 @@ export function collectorView(stack: Stack, has: Features) {
     exportsMetrics: has.spanMetrics || has.metrics,
     hasConnectors: has.spanMetrics || has.sampling,
     pipelines: has.signoz ? signozPipelines(has) : collectorPipelines(stack, has, names),
-    dependsOn: has.signoz ? [] : [backendService],
+    /** The otlphttp exporter to Loki, when Loki runs. */
+    lokiExporter: has.loki
+      ? {
+          name: `${names.otlpHttpExporter}/loki`,
+          endpoint: `${stack.tls.enabled ? 'https' : 'http'}://${SERVICE_NAMES.loki}:${INTERNAL_PORTS.lokiHttp}/otlp`,
+          tls: tls
+            ? { caFile: `${TLS_DIR}/ca.crt`, insecureSkipVerify: stack.tls.insecureSkipVerify }
+            : undefined,
+        }
+      : undefined,
+    dependsOn: has.signoz ? [] : [backendService, ...(has.loki ? [SERVICE_NAMES.loki] : [])],
   };
 }
 
@@ -132,7 +142,7 @@ function signozPipelines(has: Features): Pipeline[] {
 const SERVICE_NAME_COPY = 'resource/service-name';
 
 function copiesServiceName(has: Features): boolean {
-  return has.jaeger && has.tracesToMetrics;
+  return has.jaeger && (has.tracesToMetrics || (has.loki && has.grafana));
 }
 
 /**
@@ -180,7 +190,8 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
       name: 'logs',
       receivers: ['otlp'],
       processors: ['memory_limiter', 'batch'],
-      exporters: ['debug'],
+      // Loki takes OTLP over HTTP only, at its own endpoint.
+      exporters: [has.loki ? `${names.otlpHttpExporter}/loki` : 'debug'],
     });
   return pipelines;
 }

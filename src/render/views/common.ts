@@ -17,6 +17,8 @@ export function featuresOf(stack: Stack) {
     jaeger: runs('jaeger'),
     tempo: runs('tempo'),
     signoz: runs('signoz'),
+    /** Loki stores the logs the collector accepts. */
+    loki: runs('loki'),
     prometheus: runs('prometheus'),
     grafana: runs('grafana'),
     dashboards: runs('grafana') && stack.grafana.dashboards.length > 0,

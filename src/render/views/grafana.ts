@@ -4,7 +4,12 @@ import path from 'node:path';
 import { DATASOURCE_UIDS, dashboardUid } from '../../model/grafana.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import type { Dashboard } from '../../model/schema.js';
-import { collectorDashboardPanels, DASHBOARD_SCHEMA_VERSION, redDashboardPanels } from '../dashboards.js';
+import {
+  collectorDashboardPanels,
+  DASHBOARD_SCHEMA_VERSION,
+  logsPanel,
+  redDashboardPanels,
+} from '../dashboards.js';
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
@@ -15,10 +20,15 @@ const CA_FILE = '/etc/grafana/tls/ca.crt';
 /** Where the user's own dashboards are mounted, a numbered folder per entry of grafana.extraDashboards. */
 const EXTRA_DASHBOARDS_DIR = '/etc/grafana/dashboards-extra';
 
-export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
+export function grafanaView(stack: Stack, has: Features, urls: { tempo: string; loki: string }) {
   const source = spanMetricsSource(stack);
   const tracesUid = has.tempo ? DATASOURCE_UIDS.tempo : DATASOURCE_UIDS.jaeger;
+  const tracesName = has.tempo ? 'Tempo' : 'Jaeger';
   const tls = stack.tls.paths;
+  const serviceTag = has.jaeger ? JAEGER_SERVICE_TAG : 'service.name';
+  // Tempo's and Loki's APIs are HTTPS when the stack's TLS is on.
+  const secureSources = tls ? [...(has.tempo ? ['Tempo'] : []), ...(has.loki ? ['Loki'] : [])] : [];
+  const trustsCa = secureSources.length > 0;
   return {
     service: SERVICE_NAMES.grafana,
     image: stack.images[SERVICE_NAMES.grafana] ?? '',
@@ -28,20 +38,32 @@ export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
       ...(has.prometheus ? [SERVICE_NAMES.prometheus] : []),
       ...(has.jaeger ? [SERVICE_NAMES.jaeger] : []),
       ...(has.tempo ? [SERVICE_NAMES.tempo] : []),
+      ...(has.loki ? [SERVICE_NAMES.loki] : []),
     ],
     uids: DATASOURCE_UIDS,
     adminUser: stack.grafana.adminUser,
     health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.grafana}/api/health`, { startPeriodSeconds: 30 }),
     prometheusUrl: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
     jaegerUrl: `http://${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerUi}`,
-    tempoUrl,
+    tempoUrl: urls.tempo,
+    lokiUrl: urls.loki,
     tracesIsDefault: !has.prometheus,
     // Exemplars on span metrics carry the trace id, under a label that depends on who made them.
     exemplarDestinations: allSpanMetricsSources(stack).map((s) => ({
       label: s.exemplarLabel,
       uid: tracesUid,
-      text: `Open trace in ${has.tempo ? 'Tempo' : 'Jaeger'}`,
+      text: `Open trace in ${tracesName}`,
     })),
+    // Loki keeps each record's trace id as structured metadata: a link from it to the trace.
+    traceLink: { uid: tracesUid, url: '${__value.raw}', text: `Open trace in ${tracesName}` },
+    // From a span to its service's logs of that trace. service.name is Loki's service_name label.
+    tracesToLogs: has.loki
+      ? {
+          tagKey: serviceTag,
+          label: 'service_name',
+          query: '{${__tags}} | trace_id = "${__trace.traceId}"',
+        }
+      : undefined,
     folder: `${stack.name} (stackgen)`,
     extraDashboards: stack.extensions.dashboards.map((source, i) => {
       const dir = `${EXTRA_DASHBOARDS_DIR}/${i + 1}`;
@@ -53,19 +75,14 @@ export function grafanaView(stack: Stack, has: Features, tempoUrl: string) {
         mount: readOnlyMount(path.posix.relative(stack.output, source.path), target),
       };
     }),
-    tracesToMetrics:
-      source && has.tracesToMetrics
-        ? tracesToMetrics(source, has.jaeger ? JAEGER_SERVICE_TAG : 'service.name')
-        : undefined,
+    tracesToMetrics: source && has.tracesToMetrics ? tracesToMetrics(source, serviceTag) : undefined,
     serviceGraphs: has.serviceGraphs && has.prometheus,
-    tempoTls:
-      has.tempo && tls ? { caFile: CA_FILE, insecureSkipVerify: stack.tls.insecureSkipVerify } : undefined,
-    caMount: has.tempo && tls ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    backendTls: trustsCa ? { caFile: CA_FILE, insecureSkipVerify: stack.tls.insecureSkipVerify } : undefined,
+    caMount: tls && trustsCa ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    caNote: `The stack's CA, which the ${secureSources.join(' and ')} datasource${secureSources.length > 1 ? 's trust' : ' trusts'}.`,
     schemaVersion: DASHBOARD_SCHEMA_VERSION,
     dashboards: {
-      red: source
-        ? dashboard(stack, 'red', 'Services: rate, errors, duration', source, redDashboardPanels(source))
-        : undefined,
+      red: source ? redDashboard(stack, has, source) : undefined,
       collector: dashboard(stack, 'collector', 'OpenTelemetry collector', source, collectorDashboardPanels()),
     },
   };
@@ -89,6 +106,20 @@ function tracesToMetrics(source: SpanMetricsSource, tagKey: string) {
         query: `histogram_quantile(0.95, sum by (le) (rate(${source.durationBucket}{$__tags}[5m])))`,
       },
     ],
+  };
+}
+
+function redDashboard(stack: Stack, has: Features, source: SpanMetricsSource) {
+  const panels = redDashboardPanels(source);
+  const last = panels[panels.length - 1]!.gridPos;
+  return {
+    ...dashboard(stack, 'red', 'Services: rate, errors, duration', source, panels),
+    logs: has.loki
+      ? {
+          ...logsPanel(panels.length + 1, last.y + last.h),
+          datasource: { type: 'loki', uid: DATASOURCE_UIDS.loki },
+        }
+      : undefined,
   };
 }
 

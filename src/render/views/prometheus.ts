@@ -17,6 +17,8 @@ export const HOST_FROM_CONTAINERS = 'host.docker.internal';
 
 export function prometheusView(stack: Stack, has: Features) {
   const tls = stack.tls.paths;
+  const names: Record<string, string> = { tempo: 'Tempo', loki: 'Loki' };
+  const secureJobs = stack.scrapeJobs.filter((job) => job.tls).map((job) => names[job.name] ?? job.name);
   return {
     service: SERVICE_NAMES.prometheus,
     image: stack.images[SERVICE_NAMES.prometheus] ?? '',
@@ -55,7 +57,8 @@ export function prometheusView(stack: Stack, has: Features) {
           }
         : undefined,
     })),
-    caMount: tls && has.tempo ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    caMount: tls && secureJobs.length ? readOnlyMount(tls.ca, CA_FILE) : undefined,
+    caFor: secureJobs.join(' and '),
     // A program on this machine, as a scrape target: Linux engines resolve host.docker.internal only when
     // told to (host-gateway); Docker Desktop does by itself.
     hostGateway: stack.prometheus.scrapeJobs.some((job) =>
