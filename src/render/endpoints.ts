@@ -1,10 +1,8 @@
 /**
  * Where a user reaches the stack: each endpoint from the host (through the published port) and from a
  * container on the stack's networks (by service name). The stack README, `stackgen up` and
- * `stackgen status` all print these; each component says its own (render/components.ts).
+ * `stackgen status` all print these; each component says its own (stackEndpoints, render/components.ts).
  */
-import type { Stack } from '../model/normalize.js';
-import { componentEndpoints } from './components.js';
 
 export interface Endpoint {
   name: string;
@@ -12,15 +10,6 @@ export interface Endpoint {
   host: string | undefined;
   /** From a container on the stack's networks. */
   network: string;
-}
-
-export function stackEndpoints(stack: Stack): Endpoint[] {
-  const host = hostForUrls(stack.exposure.bindAddress);
-  return componentEndpoints(stack, {
-    url: (port, path = '', scheme = 'http://') =>
-      port === false ? undefined : `${scheme}${host}:${port}${path}`,
-    secure: stack.tls.enabled ? 'https://' : 'http://',
-  });
 }
 
 /** Where a user on this machine reaches published ports. */

@@ -4,9 +4,8 @@ import { totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { BACKEND_NAMES } from '../model/schema.js';
 import { GENERATED_TLS_DIR } from '../model/tls.js';
-import { stackEndpoints } from './endpoints.js';
 import { topologyDiagram } from './topology.js';
-import { componentFiles, serviceRoles } from './components.js';
+import { componentFiles, serviceRoles, stackEndpoints } from './components.js';
 import type { BaseView } from './view.js';
 
 interface FileRow {

@@ -1,8 +1,9 @@
-/** The override file of each app: the networks it joins and where its SDK sends. */
+/** The override file of each app: the networks it joins and where its SDK sends; and the apps' entry (APPS). */
 import type { App, Stack } from '../../model/normalize.js';
 import { APP_CA_FILE, otelEnvironment } from '../otel-env.js';
 import { readOnlyMount } from './common.js';
 import path from 'node:path';
+import type { Component } from '../component.js';
 
 export function appsView(stack: Stack) {
   const tls = stack.tls.paths;
@@ -38,3 +39,17 @@ function joining(app: App, stackNetworks: string[]): string[] {
 export function appUpCommand(stack: Stack, composeFile: string | undefined, overrideFile: string): string {
   return `docker compose -f ${composeFile ?? 'docker-compose.yml'} -f ${stack.output}/${overrideFile} up -d`;
 }
+
+export const APPS: Component = {
+  name: 'apps',
+  runs: (stack) => stack.apps.length > 0,
+  files: (view) =>
+    view.apps.map((app) => ({
+      path: app.overrideFile,
+      template: 'compose/app-override.yaml',
+      format: 'yaml',
+      view: { ...view, app },
+      readme: { path: 'apps/', description: 'An override file per app, for your own compose project.' },
+    })),
+  volumes: () => [],
+};

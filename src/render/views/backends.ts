@@ -1,7 +1,8 @@
-/** The trace backends: Jaeger v2 and Tempo 3. */
+/** The trace backends, Jaeger v2 and Tempo 3: their views and their entries among the components. */
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { healthcheck, publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
+import { runs, yaml, type Component } from '../component.js';
 
 const PROMETHEUS_URL = `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
 
@@ -88,3 +89,48 @@ export function tempoView(stack: Stack, has: Features) {
     dependsOnPrometheus: has.tempoGenerator,
   };
 }
+
+export const JAEGER: Component = {
+  name: 'jaeger',
+  runs: runs('jaeger'),
+  files: () => [
+    yaml('jaeger/config.yaml', 'jaeger/config.yaml', 'Jaeger storage (badger), query and health settings.'),
+  ],
+  volumes: () => ['jaeger-data'],
+  serviceTemplates: () => ['jaeger/service.yaml'],
+  roles: () => ({ [SERVICE_NAMES.jaeger]: 'Jaeger v2: stores and searches traces' }),
+  endpoints: (stack, { url }) => [
+    {
+      name: 'Jaeger UI',
+      host: url(stack.exposure.ports.jaeger.ui),
+      network: `http://${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerUi}`,
+    },
+  ],
+};
+
+export const TEMPO: Component = {
+  name: 'tempo',
+  runs: runs('tempo'),
+  files: () => [
+    yaml(
+      'tempo/tempo.yaml',
+      'tempo/tempo.yaml',
+      'Tempo: receivers, local storage, retention, metrics generator.',
+    ),
+  ],
+  volumes: () => ['tempo-data'],
+  serviceTemplates: () => ['tempo/service.yaml'],
+  roles: ({ has }) => ({
+    [SERVICE_NAMES.tempoInit]: "One-shot: makes Tempo's data volume its own, then exits",
+    [SERVICE_NAMES.tempo]: has.tempoGenerator
+      ? 'Grafana Tempo 3: stores and searches traces, derives metrics from them'
+      : 'Grafana Tempo 3: stores and searches traces',
+  }),
+  endpoints: (stack, { url, secure }) => [
+    {
+      name: 'Tempo API',
+      host: url(stack.exposure.ports.tempo.api, '', secure),
+      network: `${secure}${SERVICE_NAMES.tempo}:${INTERNAL_PORTS.tempoHttp}`,
+    },
+  ],
+};

@@ -1,9 +1,10 @@
-/** The collector (otelcol-contrib): its service, its config's pipelines, and its TLS. */
+/** The collector (otelcol-contrib): its service, its config's pipelines, its TLS, and its entry (COLLECTOR). */
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
+import { runs, yaml, type Component } from '../component.js';
 
 export const SIGNOZ_COLLECTOR_ALIAS = 'signoz-otel-collector';
 
@@ -195,3 +196,45 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
     });
   return pipelines;
 }
+
+export const COLLECTOR: Component = {
+  name: 'collector',
+  runs: runs('collector'),
+  files: ({ has }) => [
+    yaml(
+      'collector/config.yaml',
+      has.signoz ? 'signoz/collector.yaml' : 'collector/config.yaml',
+      'Collector pipelines: receivers, processors, exporters.',
+    ),
+  ],
+  volumes: () => [],
+  // SigNoz brings its own collector distribution: its service is SigNoz's.
+  serviceTemplates: ({ has }) => (has.signoz ? [] : ['collector/service.yaml']),
+  roles: ({ has }) => ({
+    [SERVICE_NAMES.collector]: has.signoz
+      ? "SigNoz's OpenTelemetry collector: receives OTLP from your apps, writes to ClickHouse"
+      : 'OpenTelemetry collector: receives OTLP from your apps',
+  }),
+  endpoints: (stack, { url, secure }) => {
+    const collector = SERVICE_NAMES.collector;
+    const { grpcPort, httpPort } = stack.collector.otlp;
+    const ports = stack.exposure.ports.collector;
+    return [
+      {
+        name: 'OTLP over gRPC',
+        host: url(ports.otlpGrpc, '', ''),
+        network: `${secure}${collector}:${grpcPort}`,
+      },
+      {
+        name: 'OTLP over HTTP',
+        host: url(ports.otlpHttp, '', secure),
+        network: `${secure}${collector}:${httpPort}`,
+      },
+      {
+        name: 'Collector health',
+        host: url(ports.health, '/'),
+        network: `http://${collector}:${INTERNAL_PORTS.collectorHealth}/`,
+      },
+    ];
+  },
+};

@@ -1,4 +1,7 @@
-/** Grafana: provisioned datasources with fixed uids and the links between them, and the dashboards. */
+/**
+ * Grafana: provisioned datasources with fixed uids and the links between them, the dashboards, and its entry
+ * among the components (GRAFANA).
+ */
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import path from 'node:path';
 import { DATASOURCE_UIDS, dashboardUid } from '../../model/grafana.js';
@@ -13,6 +16,7 @@ import {
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
 import { JAEGER_SERVICE_TAG } from './backends.js';
 import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
+import { runs, yaml, type Component, type ComponentFile } from '../component.js';
 
 /** Where Grafana finds the stack's CA inside its container. */
 const CA_FILE = '/etc/grafana/tls/ca.crt';
@@ -141,3 +145,46 @@ function dashboard(
     panels,
   };
 }
+
+export const GRAFANA: Component = {
+  name: 'grafana',
+  runs: runs('grafana'),
+  files: ({ stack }) => {
+    const provisioning = {
+      path: 'grafana/provisioning/',
+      description: 'Datasources and the dashboard provider Grafana loads at start.',
+    };
+    return [
+      {
+        ...yaml('grafana/provisioning/datasources/datasources.yaml', 'grafana/datasources.yaml'),
+        readme: provisioning,
+      },
+      {
+        ...yaml('grafana/provisioning/dashboards/dashboards.yaml', 'grafana/dashboards.yaml'),
+        readme: provisioning,
+      },
+      ...stack.grafana.dashboards.map((name): ComponentFile => ({
+        path: `grafana/dashboards/${name}.json`,
+        template: `grafana/dashboards/${name}.json`,
+        format: 'json',
+        readme: { path: 'grafana/dashboards/', description: 'Dashboards, one JSON file each.' },
+      })),
+    ];
+  },
+  volumes: () => ['grafana-data'],
+  serviceTemplates: () => ['grafana/service.yaml'],
+  roles: ({ has }) => ({
+    [SERVICE_NAMES.grafana]: has.signoz
+      ? 'Grafana: dashboards'
+      : has.loki
+        ? 'Grafana: dashboards, trace and log search'
+        : 'Grafana: dashboards and trace search',
+  }),
+  endpoints: (stack, { url }) => [
+    {
+      name: `Grafana (user ${stack.grafana.adminUser})`,
+      host: url(stack.exposure.ports.grafana.ui),
+      network: `http://${SERVICE_NAMES.grafana}:${INTERNAL_PORTS.grafana}`,
+    },
+  ],
+};

@@ -1,9 +1,13 @@
-/** Prometheus: flags, scrape jobs, and what it must accept (remote write from Tempo's generator). */
+/**
+ * Prometheus: flags, scrape jobs, what it must accept (remote write from Tempo's generator), and its entry
+ * among the components (PROMETHEUS).
+ */
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { alertRules } from '../alert-rules.js';
 import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
+import { runs, yaml, type Component } from '../component.js';
 
 /** Where Prometheus finds the stack's CA inside its container. */
 const CA_FILE = '/etc/prometheus/tls/ca.crt';
@@ -76,3 +80,30 @@ export function prometheusView(stack: Stack, has: Features) {
     })),
   };
 }
+
+export const PROMETHEUS: Component = {
+  name: 'prometheus',
+  runs: runs('prometheus'),
+  files: () => [
+    yaml('prometheus/prometheus.yml', 'prometheus/prometheus.yml', 'Scrape jobs, retention, rule files.'),
+    yaml(
+      'prometheus/rules/stack-health.yml',
+      'prometheus/rules.yml',
+      "Alerts on the stack's own health (Prometheus' Alerts page; no Alertmanager runs).",
+    ),
+  ],
+  volumes: () => ['prometheus-data'],
+  serviceTemplates: () => ['prometheus/service.yaml'],
+  roles: ({ has }) => ({
+    [SERVICE_NAMES.prometheus]: has.signoz
+      ? "Prometheus: the collector's own metrics"
+      : "Prometheus: span metrics and the collector's own metrics",
+  }),
+  endpoints: (stack, { url }) => [
+    {
+      name: 'Prometheus',
+      host: url(stack.exposure.ports.prometheus.ui),
+      network: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
+    },
+  ],
+};

@@ -1,11 +1,13 @@
 /**
  * SigNoz: ClickHouse Keeper, ClickHouse with its user scripts, the optional PostgreSQL metastore, the
- * schema migrator, SigNoz itself, and the parts of its collector that differ from otelcol-contrib.
+ * schema migrator, SigNoz itself, and the parts of its collector that differ from otelcol-contrib; and
+ * SigNoz's entry among the components (SIGNOZ).
  */
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { normalPath, SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { healthcheck, publisher, readOnlyMount, type Features } from './common.js';
+import { runs, yaml, type Component } from '../component.js';
 
 /** Where the user-scripts step finds signoz.histogramQuantileDir. */
 const HISTOGRAM_QUANTILE_DIR = '/etc/stackgen/histogram-quantile';
@@ -145,3 +147,60 @@ export function signozView(stack: Stack, has: Features) {
     spanMetrics: has.spanMetrics,
   };
 }
+
+export const SIGNOZ: Component = {
+  name: 'signoz',
+  runs: runs('signoz'),
+  files: () => [
+    yaml(
+      'collector/opamp.yaml',
+      'signoz/opamp.yaml',
+      'Where the collector asks SigNoz for its pipelines (OpAMP).',
+    ),
+    yaml(
+      'clickhouse/config.d/stackgen.yaml',
+      'signoz/clickhouse-config.yaml',
+      "What SigNoz needs of ClickHouse: the cluster, Keeper, the function's folder.",
+    ),
+    yaml(
+      'clickhouse/functions.yaml',
+      'signoz/functions.yaml',
+      'The histogramQuantile function SigNoz queries call.',
+    ),
+    {
+      path: 'clickhouse/fetch-histogram-quantile.sh',
+      template: 'signoz/fetch-histogram-quantile.sh',
+      format: 'shell',
+      readme: {
+        description:
+          'Puts that function into ClickHouse once: from signoz.histogramQuantileDir, else downloaded from signoz.histogramQuantileUrl.',
+      },
+    },
+    yaml('clickhouse-keeper/keeper.yaml', 'signoz/keeper.yaml', 'ClickHouse Keeper, one server.'),
+  ],
+  volumes: (stack) => [
+    'clickhouse-keeper-data',
+    'clickhouse-data',
+    'clickhouse-user-scripts',
+    ...(stack.signoz.metastore === 'postgres' ? ['postgres-data'] : []),
+    'signoz-data',
+  ],
+  serviceTemplates: () => ['signoz/services.yaml', 'signoz/collector-service.yaml'],
+  roles: () => ({
+    [SERVICE_NAMES.clickhouseKeeper]: 'ClickHouse Keeper: coordination for ClickHouse',
+    [SERVICE_NAMES.clickhouseUserScripts]:
+      "One-shot: fetches ClickHouse's histogramQuantile function once, then exits",
+    [SERVICE_NAMES.clickhouse]: 'ClickHouse: stores traces, metrics and logs',
+    [SERVICE_NAMES.postgres]: "PostgreSQL: SigNoz's users, dashboards and alerts",
+    [SERVICE_NAMES.schemaMigrator]:
+      "One-shot: creates and upgrades SigNoz's schema in ClickHouse, then exits",
+    [SERVICE_NAMES.signoz]: 'SigNoz: UI, query API and alerts',
+  }),
+  endpoints: (stack, { url }) => [
+    {
+      name: `SigNoz (admin ${stack.signoz.admin.email})`,
+      host: url(stack.exposure.ports.signoz.ui),
+      network: `http://${SERVICE_NAMES.signoz}:${INTERNAL_PORTS.signozUi}`,
+    },
+  ],
+};
