@@ -12,7 +12,7 @@ import { applyChanges } from '../output/atomic.js';
 import { MANIFEST_PATH } from '../output/drift.js';
 import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
-import { stackEndpoints } from '../render/endpoints.js';
+import { stackEndpoints } from '../render/components.js';
 import { folderLock, stackLock, withLock } from '../lock.js';
 import { adoptNewSecretsAfter, adoptNewSecretsBefore } from '../runtime/env-identity.js';
 import { assertEngineGrantsOpenFiles, preflight, pullImages } from '../runtime/preflight.js';
@@ -64,6 +64,11 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const renewed = await removeStaleCertificateHolders(project);
     if (renewed.length)
       io.err(`Recreating ${renewed.join(', ')}: a certificate they mount changed since they started.`);
+    // Their containers are gone now: compose creates them anew, whatever their definition says.
+    for (const change of planned ?? []) {
+      if (renewed.includes(change.service) && change.action === 'unchanged')
+        Object.assign(change, { action: 'recreate', reasons: ['a certificate it mounts was renewed'] });
+    }
     await pullImages(project, checked.missingImages, io);
     await assertEngineGrantsOpenFiles(stack);
     if (planned?.some((s) => s.action !== 'unchanged')) {

@@ -107,6 +107,15 @@ export async function removeVolume(name: string): Promise<void> {
   await docker(['volume', 'rm', name]);
 }
 
+/** Of these networks, those the engine does not have (one inspect names each it lacks). */
+export async function absentNetworks(names: string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const unique = [...new Set(names)];
+  const inspect = await docker(['network', 'inspect', '--format', '{{.Name}}', ...unique]);
+  const present = new Set(lines(inspect.stdout));
+  return new Set(unique.filter((name) => !present.has(name)));
+}
+
 /** Of these images, those the engine does not have (one inspect names each it lacks). */
 export async function absentImages(images: string[]): Promise<Set<string>> {
   if (images.length === 0) return new Set();

@@ -4,8 +4,8 @@
  * finished first. Then `up` acts on what they found: pulls the missing images, recreates what holds a
  * renewed certificate.
  */
-import { absentImages, refusedOpenFiles } from '../docker/engine.js';
-import { docker as dockerCommand, firstLine } from '../docker/cli.js';
+import { absentImages, absentNetworks, refusedOpenFiles } from '../docker/engine.js';
+import { firstLine } from '../docker/cli.js';
 import type { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -64,15 +64,8 @@ async function assertIncludesAccepted(project: ComposeProject): Promise<void> {
 
 async function assertExternalNetworks(stack: Stack): Promise<void> {
   const external = stack.networks.applications.filter((n) => n.external);
-  const present = await Promise.all(
-    external.map((network) =>
-      dockerCommand(['network', 'inspect', network.name]).then(
-        () => true,
-        () => false,
-      ),
-    ),
-  );
-  const network = external.find((_, i) => !present[i]);
+  const absent = await absentNetworks(external.map((n) => n.name));
+  const network = external.find((n) => absent.has(n.name));
   if (!network) return;
   // The app project that creates it, when one of the stack's apps declares it.
   const creator = stack.apps.find(

@@ -140,6 +140,9 @@ describe.sequential('renewed certificates on the real engine', () => {
       renewed.stderr,
     );
     expect(recreated?.[1]?.split(', ').sort()).toEqual(MOUNTING);
+    // The list of what up changes says so too, instead of calling them unchanged.
+    for (const service of MOUNTING)
+      expect(renewed.stderr).toContain(`  recreate  ${service}: a certificate it mounts was renewed`);
     const after = await ids();
     for (const service of MOUNTING) expect(after[service], service).not.toBe(before[service]);
     // Each sees the new CA now; the app's single-file bind mount still shows the old one.
