@@ -4,7 +4,8 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import path from 'node:path';
-import { SERVICE_NAMES, type Stack } from './normalize.js';
+import type { Stack } from './normalize.js';
+import { SERVICE_NAMES } from './services.js';
 import { PER_PROCESS_ATTRIBUTES, type StackParsed } from './schema.js';
 
 export type FieldPath = (string | number)[];
