@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real tools the test suite runs against: the Docker engine (Debian's docker.io),
 # Compose v2 (Debian trixie's docker-compose, the only package taken from trixie), promtool
-# (Debian's prometheus package) and busybox-static (for the integration tests' stand-in images).
+# (Debian's prometheus package), busybox-static (for the integration tests' stand-in images), and
+# iproute2 and util-linux for the Swarm tests' nodes (network namespaces, nsenter, unshare).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -26,5 +27,5 @@ printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/poli
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends docker.io prometheus busybox-static ca-certificates >/dev/null
+apt-get install -y -qq --no-install-recommends docker.io prometheus busybox-static ca-certificates iproute2 util-linux >/dev/null
 apt-get install -y -qq --no-install-recommends docker-compose/trixie >/dev/null
