@@ -104,6 +104,8 @@ function crossStackIssues(loaded: LoadedStack[]): Issue[] {
   // Two stacks publishing one host port: the second `up` would fail on it.
   const published = new Map<number, { address: string; file: string; field: string }[]>();
   for (const { stack, locate } of loaded) {
+    // A Swarm stack publishes on its nodes, and only as swarm.publish says.
+    if (stack.target === 'swarm') continue;
     for (const [component, ports] of Object.entries(stack.exposure.ports)) {
       if (!stack.components.includes(component as (typeof stack.components)[number])) continue;
       for (const [name, port] of Object.entries(ports)) {

@@ -10,6 +10,7 @@ import type { CommandContext } from '../io.js';
 import type { Stack } from '../model/normalize.js';
 import { stackLock, withLock } from '../lock.js';
 import { removeEnvMarker } from '../runtime/env-identity.js';
+import { assertSwarmManager, removeStack } from '../runtime/swarm.js';
 import { selectStack } from '../runtime/select-stack.js';
 import { stackVolumes } from '../render/components.js';
 
@@ -22,6 +23,21 @@ export interface DownOptions extends CommandContext {
 export async function down(options: DownOptions): Promise<{ stack: string; volumesRemoved: boolean }> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'down', options.invokedIn);
+  if (stack.target === 'swarm') {
+    if (options.volumes) {
+      throw new OperationError(
+        `the volumes of ${stack.name} live on the swarm nodes that ran its services (swarm.placement): remove them there once the stack is down ("docker volume rm ${stackVolumes(
+          stack,
+        )
+          .map((v) => `${stack.name}_${v}`)
+          .join(' ')}" on each such node)`,
+      );
+    }
+    await assertSwarmManager(stack);
+    await removeStack(stack);
+    io.out(`${stack.name} is down on the swarm; its volumes stay on their nodes.`);
+    return { stack: stack.name, volumesRemoved: false };
+  }
   const volumes = stackVolumes(stack).map((v) => `${stack.name}_${v}`);
   if (options.volumes && !options.yes) {
     if (!io.ask)

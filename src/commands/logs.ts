@@ -1,9 +1,14 @@
-/** `stackgen logs [STACK] [SERVICE...] [-f]`: the services' logs, through docker compose. */
+/**
+ * `stackgen logs [STACK] [SERVICE...] [-f]`: the services' logs, through docker compose (or, with
+ * target: swarm, docker service logs).
+ */
 import { preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
-import { projectServices } from '../model/normalize.js';
+import { projectServices, type Stack } from '../model/normalize.js';
+import { assertSwarmManager } from '../runtime/swarm.js';
+import { execa } from 'execa';
 import { didYouMean } from '../model/rules.js';
 import { findStackFiles, loadStacks } from '../project.js';
 import { pickStack } from '../runtime/select-stack.js';
@@ -31,6 +36,7 @@ export async function logs(options: LogsOptions): Promise<void> {
       );
     }
   }
+  if (stack.target === 'swarm') return swarmLogs(stack, services, options);
   const project = new ComposeProject(await preflightDocker(), stack, cwd);
   const args = [
     'logs',
@@ -41,4 +47,29 @@ export async function logs(options: LogsOptions): Promise<void> {
   const result = await project.run(args, { stdio: 'inherit' });
   if (result.exitCode !== 0 && !result.isTerminated)
     throw new OperationError(`docker compose logs failed (exit code ${result.exitCode})`);
+}
+
+/** target: swarm: `docker service logs` of each service (its tasks on every node), one after another. */
+async function swarmLogs(stack: Stack, services: string[], options: LogsOptions): Promise<void> {
+  const chosen = services.length ? services : stack.services.map((s) => s.name);
+  if (options.follow && chosen.length !== 1)
+    throw new UsageError('on a swarm, --follow takes one service: "stackgen logs <service> --follow"');
+  await assertSwarmManager(stack);
+  for (const service of chosen) {
+    const result = await execa(
+      'docker',
+      [
+        'service',
+        'logs',
+        ...(options.follow ? ['--follow'] : []),
+        ...(options.tail ? ['--tail', options.tail] : []),
+        `${stack.name}_${service}`,
+      ],
+      { stdio: 'inherit', reject: false },
+    );
+    if (result.exitCode !== 0 && !result.isTerminated)
+      throw new OperationError(
+        `docker service logs ${stack.name}_${service} failed (exit code ${result.exitCode})`,
+      );
+  }
 }

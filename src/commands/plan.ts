@@ -8,6 +8,7 @@ import { preflightDocker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { ExitError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
+import type { Stack } from '../model/normalize.js';
 import { MANIFEST_PATH, type FileState } from '../output/drift.js';
 import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
@@ -51,6 +52,24 @@ const CHANGE_OF: Record<Exclude<FileState['status'], 'current'>, FileChangeKind>
 /** A value for each secret .env does not hold yet: compose needs one to read the file. */
 const NEW_SECRET = 'new-secret-made-by-generate';
 
+/** What `up` would do to the running stack, or why the engine cannot tell. */
+async function planEngine(
+  cwd: string,
+  stack: Stack,
+  compose: string,
+  secretsCreated: string[],
+): Promise<PlanReport['engine']> {
+  try {
+    const docker = await preflightDocker();
+    const project = new ComposeProject(docker, stack, cwd);
+    const env = Object.fromEntries(secretsCreated.map((name) => [name, NEW_SECRET]));
+    return { reachable: true, host: docker.host, ...(await planServices(project, compose, env)) };
+  } catch (error) {
+    if (!(error instanceof ExitError)) throw error;
+    return { reachable: false, reason: error.message };
+  }
+}
+
 export async function plan(options: PlanOptions): Promise<PlanReport> {
   const { cwd, io } = options;
   const loaded = await selectStack(cwd, io, options.stack, 'plan', options.invokedIn);
@@ -62,16 +81,10 @@ export async function plan(options: PlanOptions): Promise<PlanReport> {
     .map((state) => fileChange(stack.output, state));
   const compose = outcome.states.find((s) => s.path === 'compose.yaml')!.rendered!;
 
-  let engine: PlanReport['engine'];
-  try {
-    const docker = await preflightDocker();
-    const project = new ComposeProject(docker, stack, cwd);
-    const env = Object.fromEntries(outcome.secretsCreated.map((name) => [name, NEW_SECRET]));
-    engine = { reachable: true, host: docker.host, ...(await planServices(project, compose, env)) };
-  } catch (error) {
-    if (!(error instanceof ExitError)) throw error;
-    engine = { reachable: false, reason: error.message };
-  }
+  const engine: PlanReport['engine'] =
+    stack.target === 'swarm'
+      ? { reachable: false, reason: 'the stack runs on a Swarm (target: swarm): plan shows its files only' }
+      : await planEngine(cwd, stack, compose, outcome.secretsCreated);
   const changes =
     files.length > 0 ||
     outcome.secretsCreated.length > 0 ||

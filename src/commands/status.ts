@@ -15,6 +15,8 @@ import { probeCollector } from '../runtime/health.js';
 import { describeState, isUp } from '../runtime/progress.js';
 import { describeLeftover, leftoverProjects } from '../runtime/leftover-projects.js';
 import { selectStack } from '../runtime/select-stack.js';
+import { assertSwarmManager, converged, stackServices, type SwarmService } from '../runtime/swarm.js';
+import type { Stack } from '../model/normalize.js';
 
 export interface ServiceStatus {
   service: string;
@@ -43,6 +45,8 @@ export interface StatusReport {
    */
   state: 'running' | 'starting' | 'partial' | 'stopped' | 'not created';
   services: ServiceStatus[];
+  /** With target: swarm, the stack's services on the swarm, instead of `services` (then empty). */
+  swarm?: SwarmService[];
 }
 
 export interface StatusOptions extends CommandContext {
@@ -53,6 +57,7 @@ export interface StatusOptions extends CommandContext {
 export async function status(options: StatusOptions): Promise<StatusReport> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'status', options.invokedIn);
+  if (stack.target === 'swarm') return swarmStatus(options, stack);
   const project = new ComposeProject(await preflightDocker(), stack, cwd);
   const containers = await project.ps();
   const services: ServiceStatus[] = [];
@@ -96,6 +101,35 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else printStatus(options, report);
   for (const leftover of await leftoverProjects(cwd)) io.err(describeLeftover(leftover));
+  return report;
+}
+
+/** target: swarm: each service of the stack with its tasks' nodes and states, from the swarm manager. */
+async function swarmStatus(options: StatusOptions, stack: Stack): Promise<StatusReport> {
+  const { io } = options;
+  await assertSwarmManager(stack);
+  const services = await stackServices(stack);
+  const report = {
+    stack: stack.name,
+    file: stack.sourceFile,
+    project: stack.name,
+    state:
+      services.length === 0
+        ? ('not created' as const)
+        : services.every(converged)
+          ? ('running' as const)
+          : ('partial' as const),
+    services: [],
+    swarm: services,
+  };
+  if (options.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    io.out(`${stack.name} (${stack.sourceFile}) on the swarm: ${report.state}`);
+    for (const s of services)
+      io.out(
+        `  ${s.service.padEnd(16)} ${s.replicas.padEnd(22)} ${s.tasks.map((t) => `${t.node}: ${t.state}`).join(', ')}`,
+      );
+  }
   return report;
 }
 

@@ -21,6 +21,13 @@ import { selectStack } from '../runtime/select-stack.js';
 import { pinSignozOrganisation } from '../runtime/signoz-org.js';
 import { serviceChanges, serviceLines } from '../runtime/service-plan.js';
 import { startAndWait } from '../runtime/start.js';
+import {
+  assertNodeLabels,
+  assertSwarmManager,
+  deployStack,
+  pruneUnused,
+  waitConverged,
+} from '../runtime/swarm.js';
 import { readFile } from 'node:fs/promises';
 
 export interface UpOptions extends CommandContext {
@@ -39,6 +46,28 @@ export interface UpResult {
   services: ContainerState[];
 }
 
+/** target: swarm: the checks, docker stack deploy of swarm.yaml, and the wait until it has converged. */
+async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpResult> {
+  const { cwd, io } = options;
+  const { stack } = loaded;
+  io.err(`Checking the ${stack.name} stack (${stack.sourceFile}) before deploying it to the swarm …`);
+  await assertSwarmManager(stack);
+  await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets({ stack, root: cwd }, loaded, io));
+  await assertNodeLabels(stack);
+  io.err(`Deploying ${stack.name} from ${stack.output}/swarm.yaml:`);
+  const started = Date.now();
+  await deployStack(cwd, stack, io);
+  const services = await waitConverged(stack, io, options.waitTimeout);
+  await pruneUnused(stack);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  io.out(`${stack.name} is up on the swarm (${services.length} services, ${seconds}s):`);
+  for (const s of services) {
+    const nodes = [...new Set(s.tasks.map((t) => t.node))].join(', ');
+    io.out(`  ${s.service.padEnd(16)} ${s.replicas.padEnd(22)} ${nodes}`);
+  }
+  return { stack: stack.name, seconds, services: [] };
+}
+
 export async function up(options: UpOptions): Promise<UpResult> {
   const { cwd, io } = options;
   // Asked while the stack file loads (Compose takes a moment to say its version); awaited only after it.
@@ -46,6 +75,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
   dockerAnswer.catch(() => {});
   const loaded = await selectStack(cwd, io, options.stack, 'up', options.invokedIn);
   const { stack } = loaded;
+  if (stack.target === 'swarm') return upOnSwarm(options, loaded);
   // At once: the checks before compose starts anything take a moment.
   io.err(`Checking the ${stack.name} stack (${stack.sourceFile}) before starting it …`);
   const docker = await dockerAnswer;
@@ -99,7 +129,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
  * the stack file, a terminal is offered to generate at once; hand edits are never overwritten here.
  */
 async function assertGeneratedAndSecrets(
-  project: ComposeProject,
+  project: { stack: Stack; root: string },
   loaded: LoadedStack,
   io: Io,
 ): Promise<void> {

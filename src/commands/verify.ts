@@ -33,6 +33,11 @@ export interface VerifyOptions extends CommandContext {
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'verify', options.invokedIn);
+  if (stack.target === 'swarm') {
+    throw new OperationError(
+      `verify asks the stack through ports published on this machine, which a Swarm stack does not have (target: swarm); check it from a container on its overlay network for now, or run the stack with target: compose to verify it`,
+    );
+  }
   const secrets = await readSecrets(cwd, stack);
   const tls = stack.tls.paths;
   let ca: string | undefined;

@@ -71,6 +71,9 @@ export interface Stack {
   sourceFile: string;
   /** Output folder, relative to the project root, with forward slashes and no trailing slash. */
   output: string;
+  /** Where it runs: one host with Compose, or a Docker Swarm (which adds swarm.yaml). */
+  target: StackParsed['target'];
+  swarm: StackParsed['swarm'];
   /** The roles that run, in a stable order. */
   components: Role[];
   /** The compose services, in order. */
@@ -152,6 +155,8 @@ export function normalizeStack(
     backend: parsed.backend,
     sourceFile,
     output,
+    target: parsed.target,
+    swarm: parsed.swarm,
     components,
     services,
     // Signals in a fixed order, whatever order the user listed them in.

@@ -6,7 +6,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import path from 'node:path';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
-import { PER_PROCESS_ATTRIBUTES, type StackParsed } from './schema.js';
+import { PER_PROCESS_ATTRIBUTES, SwarmSchema, type StackParsed } from './schema.js';
 
 export type FieldPath = (string | number)[];
 
@@ -136,6 +136,34 @@ const lokiFits: Rule = ({ stack, parsed, error, warn }) => {
     if (parsed.loki.indexLabels.indexOf(label) !== i)
       error(['loki', 'indexLabels', i], `"${label}" is listed twice`);
   });
+};
+
+/** What swarm.yaml can carry so far, and the exposure a cluster gets. */
+const swarmFits: Rule = ({ stack, parsed, error, warn }) => {
+  if (stack.target !== 'swarm') {
+    if (parsed.swarm && JSON.stringify(parsed.swarm) !== JSON.stringify(SwarmSchema.parse({})))
+      warn(['swarm'], 'has no effect with target: compose');
+    return;
+  }
+  const notYet = (at: FieldPath, what: string) =>
+    error(at, `${what} cannot run on a Swarm with this version of stackgen yet (target: swarm)`);
+  if (stack.backend === 'signoz') notYet(['backend'], 'the signoz backend');
+  if (stack.tls.enabled) notYet(['tls', 'enabled'], 'TLS');
+  if (parsed.include.length) notYet(['include'], 'your own compose files');
+  if (parsed.grafana.extraDashboards.length) notYet(['grafana', 'extraDashboards'], 'your own dashboards');
+  if (parsed.prometheus.ruleFiles.length) notYet(['prometheus', 'ruleFiles'], 'your own rule files');
+  const { publish, endpointMode } = stack.swarm;
+  if (publish === 'ingress' && endpointMode === 'dnsrr') {
+    error(
+      ['swarm', 'publish'],
+      'ingress needs swarm.endpointMode: vip (Swarm refuses ingress ports with dnsrr)',
+    );
+  } else if (publish !== 'none') {
+    warn(
+      ['swarm', 'publish'],
+      `${publish === 'host' ? 'publishes each port on the node running the task' : 'publishes every port on every node'}, on all of its addresses: Swarm cannot bind one address such as 127.0.0.1, so firewall the nodes, or use none and reach the stack over its overlay networks`,
+    );
+  }
 };
 
 const dashboardsHaveData: Rule = ({ stack, error }) => {
@@ -443,6 +471,7 @@ const RULES: Rule[] = [
   uniqueLists,
   signalsHaveADestination,
   lokiFits,
+  swarmFits,
   dashboardsHaveData,
   hostPortsDistinct,
   tlsConsistent,

@@ -663,6 +663,61 @@ export const ContainerLogsSchema = z
   .prefault({})
   .describe("The stack's own container logs (what `stackgen logs` and `docker compose logs` show).");
 
+/** A node label as `key=value`, which a placement constraint matches (`node.labels.key == value`). */
+const nodeLabel = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*=[A-Za-z0-9._-]+$/, {
+    message: 'expected a node label as key=value, such as observability.data=true',
+  })
+  .max(200);
+
+export const SwarmSchema = z
+  .strictObject({
+    placement: z
+      .strictObject({
+        data: nodeLabel
+          .default('stackgen.data=true')
+          .describe(
+            "The node label of the node that keeps the stack's data: every service with a data volume runs there (Swarm volumes are local to a node). Label exactly one node with it (docker node update --label-add).",
+          ),
+        services: z
+          .record(serviceName, nodeLabel)
+          .default({})
+          .describe(
+            'A node label per service with a data volume, to keep it on a node of its own (its one-shot steps follow it).',
+          ),
+      })
+      .prefault({})
+      .describe('Where the services that keep data run.'),
+    collectorReplicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe('Collector tasks. Apps reach them by the service name; the collector keeps no state.'),
+    endpointMode: z
+      .enum(['vip', 'dnsrr'])
+      .default('vip')
+      .describe(
+        "How services are reached by name: vip (Swarm's virtual IP, the default) or dnsrr (DNS round robin), for kernels without IPVS, where VIPs and the ingress routing mesh do not work.",
+      ),
+    publish: z
+      .enum(['none', 'host', 'ingress'])
+      .default('none')
+      .describe(
+        "Ports published on the nodes (exposure.ports): none (reach the stack from containers on its overlay networks), host (on the node running each task, every address of it) or ingress (Swarm's routing mesh, on every node, every address). Swarm cannot bind to one address such as 127.0.0.1; validate warns about host and ingress.",
+      ),
+    resolveImage: z
+      .enum(['always', 'changed', 'never'])
+      .default('always')
+      .describe(
+        "docker stack deploy --resolve-image: always asks the registry for each image's digest (Docker's default); never uses the images as the nodes have them, for clusters without a registry (load the images on every node).",
+      ),
+  })
+  .prefault({})
+  .describe('How the stack runs on a Docker Swarm (target: swarm).');
+
 export const StackSchema = z.strictObject({
   name: identifier.describe(
     'Stack name: the compose project name and the default output folder `deploy/<name>`.',
@@ -671,6 +726,13 @@ export const StackSchema = z.strictObject({
   output: relativePath
     .optional()
     .describe('Folder for the generated files, relative to the project root. Default: `deploy/<name>`.'),
+  target: z
+    .enum(['compose', 'swarm'])
+    .default('compose')
+    .describe(
+      'Where the stack runs: compose (one Docker host) or swarm (a Docker Swarm cluster: stackgen also writes swarm.yaml, and up, down and status work against a swarm manager).',
+    ),
+  swarm: SwarmSchema,
   collector: CollectorSchema,
   jaeger: JaegerSchema.optional(),
   tempo: TempoSchema.optional(),

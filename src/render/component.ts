@@ -15,6 +15,11 @@ export interface ComponentFile {
   format: FileFormat;
   /** The view the template renders, when not the stack's (an app's override). */
   view?: object;
+  /**
+   * Made from the other rendered files instead of a template (swarm.yaml, from compose.yaml): rendered
+   * last, given every other file's content by path.
+   */
+  derive?(files: ReadonlyMap<string, string>): string;
   /** The README's row for it: a folder row (`grafana/dashboards/`) stands for every file in it. */
   readme?: { path?: string; description: string };
 }

@@ -16,6 +16,10 @@ import { GRAFANA } from './views/grafana.js';
 import { LOKI } from './views/loki.js';
 import { PROMETHEUS } from './views/prometheus.js';
 import { SIGNOZ } from './views/signoz.js';
+import { swarmStackFile } from './swarm.js';
+
+/** Where a derived file finds compose.yaml's body (without its header) among the rendered files. */
+export const COMPOSE_BODY = '\0compose.yaml body';
 
 export type { ComponentFile, EndpointContext };
 
@@ -23,7 +27,7 @@ export const COMPONENTS: Component[] = [
   {
     name: 'compose',
     runs: () => true,
-    files: () => [
+    files: ({ stack }) => [
       yaml(
         'compose.yaml',
         'compose/compose.yaml',
@@ -36,6 +40,21 @@ export const COMPONENTS: Component[] = [
         readme: { description: 'Names of the secrets compose.yaml reads from .env (git-ignored).' },
       },
       { path: 'README.md', template: 'readme/README.md', format: 'markdown' },
+      ...(stack.target === 'swarm'
+        ? [
+            {
+              path: 'swarm.yaml',
+              template: '',
+              format: 'yaml' as const,
+              derive: (files: ReadonlyMap<string, string>) =>
+                swarmStackFile(stack, files.get(COMPOSE_BODY)!, files),
+              readme: {
+                description:
+                  'The same services on a Docker Swarm (docker stack deploy): configs and secrets, overlay networks, placement.',
+              },
+            },
+          ]
+        : []),
     ],
     volumes: () => [],
   },
@@ -73,10 +92,14 @@ export function serviceRoles(view: BaseView): Record<string, string> {
 
 /** Every endpoint of the stack, in component order. */
 export function stackEndpoints(stack: Stack): Endpoint[] {
-  const host = hostForUrls(stack.exposure.bindAddress);
+  // On a Swarm, ports are published on the nodes, if at all (swarm.publish).
+  const swarm = stack.target === 'swarm';
+  const host = swarm ? '<node>' : hostForUrls(stack.exposure.bindAddress);
   const at: EndpointContext = {
     url: (port, path = '', scheme = 'http://') =>
-      port === false ? undefined : `${scheme}${host}:${port}${path}`,
+      port === false || (swarm && stack.swarm.publish === 'none')
+        ? undefined
+        : `${scheme}${host}:${port}${path}`,
     secure: stack.tls.enabled ? 'https://' : 'http://',
   };
   return running(stack).flatMap((c) => c.endpoints?.(stack, at) ?? []);

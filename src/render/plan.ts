@@ -7,7 +7,7 @@ import { renderTemplate } from './templates.js';
 import { tlsInputs } from '../model/tls.js';
 import { buildView } from './view.js';
 import { buildReadme } from './readme.js';
-import { componentFiles, serviceTemplates, type ComponentFile } from './components.js';
+import { COMPOSE_BODY, componentFiles, serviceTemplates, type ComponentFile } from './components.js';
 import type { Secret } from './secret-names.js';
 import { patchBody, unknownPatchTargets } from './patches.js';
 import path from 'node:path';
@@ -47,14 +47,25 @@ export function renderStack(stack: Stack): RenderPlan {
   );
   if (unknown) throw unknown;
   // compose.yaml labels each service with the hash of the files it mounts: rendered once those are.
+  const bodies = new Map<string, string>();
   const render = (spec: ComponentFile, hashes: Record<string, string> = {}): RenderedFile => {
     const context = spec.view ?? { ...view, configHashes: hashes };
-    const body = patchBody(stack, spec, tidy(renderTemplate(spec.template, context), spec.format));
-    return { path: spec.path, format: spec.format, content: withHeader(spec.format, stack.sourceFile, body) };
+    const made = spec.derive ? spec.derive(bodies) : renderTemplate(spec.template, context);
+    const body = patchBody(stack, spec, tidy(made, spec.format));
+    if (spec.path === 'compose.yaml') bodies.set(COMPOSE_BODY, body);
+    const file = {
+      path: spec.path,
+      format: spec.format,
+      content: withHeader(spec.format, stack.sourceFile, body),
+    };
+    bodies.set(file.path, file.content);
+    return file;
   };
-  const files = specs.filter((s) => !RENDERED_LAST.includes(s.path)).map((s) => render(s));
+  const files = specs.filter((s) => !RENDERED_LAST.includes(s.path) && !s.derive).map((s) => render(s));
   const hashes = configHashes(files, stack);
   files.push(...specs.filter((s) => RENDERED_LAST.includes(s.path)).map((s) => render(s, hashes)));
+  // Made from the files above (swarm.yaml from compose.yaml).
+  files.push(...specs.filter((s) => s.derive).map((s) => render(s)));
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { stack, files, secrets: view.secrets, inputs: [...tlsInputs(stack), ...userInputs(stack)] };
 }

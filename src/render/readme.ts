@@ -90,6 +90,13 @@ export function buildReadme(view: BaseView) {
       .filter(Boolean)
       .join(', ')
       .replace(/, ([^,]*)$/, ' and $1'),
+    swarm:
+      stack.target === 'swarm'
+        ? {
+            dataLabel: stack.swarm.placement.data,
+            appNetwork: stack.networks.applications[0]?.name ?? stack.networks.observability,
+          }
+        : undefined,
     lokiLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.collector} ${SERVICE_NAMES.loki}`,
   };
 }

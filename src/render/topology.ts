@@ -136,10 +136,15 @@ function serviceLines(stack: Stack, service: string): string[] {
         [S.grafana]: [{ what: 'UI', port: INTERNAL_PORTS.grafana, host: published.grafana.ui }],
       } as Record<string, Port[]>
     )[service] ?? [];
-  const bind = stack.exposure.bindAddress.includes(':')
-    ? `[${stack.exposure.bindAddress}]`
-    : stack.exposure.bindAddress;
-  const hostPorts = ports.flatMap((p) => (p.host === false ? [] : [`${bind}:${p.host}`]));
+  // On a Swarm, ports are published on the nodes, if at all (swarm.publish).
+  const swarm = stack.target === 'swarm';
+  const bind = swarm
+    ? '<node>'
+    : stack.exposure.bindAddress.includes(':')
+      ? `[${stack.exposure.bindAddress}]`
+      : stack.exposure.bindAddress;
+  const onHost = swarm && stack.swarm.publish === 'none' ? [] : ports;
+  const hostPorts = onHost.flatMap((p) => (p.host === false ? [] : [`${bind}:${p.host}`]));
   return [
     service,
     ...(ports.length ? [ports.map((p) => `${p.what} :${p.port}`).join(', ')] : []),

@@ -10,7 +10,7 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -66,6 +66,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dispose(['observability'], repo);
+  // The folder npm pack wrote the tarball to, beside the repository.
+  if (tarball) await rm(path.dirname(tarball), { recursive: true, force: true });
   // Only the tags this test made: an image of that name the engine had before is never touched.
   for (const image of tagged) await execa('docker', ['rmi', image], { reject: false });
 });

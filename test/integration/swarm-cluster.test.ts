@@ -11,10 +11,10 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { eventually } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
 
@@ -76,6 +76,7 @@ describe.sequential('a real three-node swarm on this machine', () => {
 
   it('places services on their labelled nodes, which reach each other by name over the overlay', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stackgen-swarm-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(path.join(dir, 'stack.yaml'), STACK);
     const deploy = await node(
       1,
@@ -160,7 +161,7 @@ describe.sequential('a real three-node swarm on this machine', () => {
   it('is gone after down: no process, mount, namespace or folder of it left', async () => {
     await cluster('down');
     expect(existsSync(LAB)).toBe(false);
-    expect((await execa('ip', ['netns', 'list'])).stdout).not.toMatch(/sgsw-/);
+    expect((await execa('ip', ['netns', 'list'])).stdout).not.toMatch(/sgsw/);
     expect((await execa('cat', ['/proc/mounts'])).stdout).not.toContain(LAB);
     const commands = await Promise.all(
       (await readdir('/proc'))

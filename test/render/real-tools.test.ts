@@ -75,6 +75,24 @@ describe.each(GOLDEN_STACKS)('golden %s with the real tools', (name) => {
     await execa('docker', ['compose', '--env-file', envFile, '-f', await asDeployed(name), 'config', '-q']);
   });
 
+  // target: swarm; Docker's own loader of stack files, the one "docker stack deploy" uses (no swarm needed).
+  it.skipIf(!existsSync(path.join(dir, 'swarm.yaml')))(
+    'passes docker stack config, with the secrets stackgen up would name',
+    async () => {
+      const names = envKeys(await readFile(path.join(dir, '.env.example'), 'utf8'));
+      const env = Object.fromEntries(
+        [...names].map((n) => [`${n}_SHA`, 'test']).concat([['STACKGEN_SECRETS_DIR', await testdir()]]),
+      );
+      const result = await execa('docker', ['stack', 'config', '-c', path.join(dir, 'swarm.yaml')], {
+        cwd: dir,
+        env,
+      });
+      const config = parse(result.stdout) as { configs: Record<string, { file: string }> };
+      // Every config is a file stackgen wrote beside it.
+      for (const { file } of Object.values(config.configs)) expect(existsSync(file), file).toBe(true);
+    },
+  );
+
   // A stack without Prometheus (the SigNoz preset) has no config to check.
   it.skipIf(!existsSync(path.join(dir, 'prometheus/prometheus.yml')))(
     'passes promtool check config, with its rule files',

@@ -17,7 +17,10 @@ set -euo pipefail
 
 LAB=${SWARM_LAB:-/tmp/stackgen-swarm}
 NODES=${SWARM_NODES:-3}
-PREFIX=sgsw
+# Node hostnames are sgsw-n<i>; namespaces and links carry a hash of the lab folder too, so that two labs
+# (two suites, one left over) never take each other's.
+HOSTS=sgsw
+PREFIX=sgsw$(printf '%s' "$LAB" | cksum | cut -c1-4)
 NET=10.231.5
 case "$LAB" in /tmp/?*) ;; *) echo "cluster.sh: SWARM_LAB must be a folder under /tmp" >&2; exit 2 ;; esac
 
@@ -54,7 +57,7 @@ daemon_up() {
   mkdir -p "$dir"
   nsenter --net="/run/netns/$PREFIX-n$n" unshare --uts \
     env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
-    sh -c 'hostname "$0"; exec setsid "$@"' "$PREFIX-n$n" \
+    sh -c 'hostname "$0"; exec setsid "$@"' "$HOSTS-n$n" \
     dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
     -H "$(sock "$n")" --default-address-pool base=10.233.0.0/16,size=24 \
     --cgroup-parent "$PREFIX-n$n" >"$dir/dockerd.log" 2>&1 </dev/null &
@@ -80,7 +83,7 @@ swarm_up() {
   done
   ready() { [ "$(dk 1 node ls --format '{{.Status}}' | grep -c Ready)" -eq "$NODES" ]; }
   wait_for 60 ready
-  for n in $(seq 1 "$NODES"); do dk 1 node update --label-add "stackgen.node=n$n" "$PREFIX-n$n" >/dev/null; done
+  for n in $(seq 1 "$NODES"); do dk 1 node update --label-add "stackgen.node=n$n" "$HOSTS-n$n" >/dev/null; done
 }
 
 cmd_up() {
@@ -94,9 +97,11 @@ cmd_up() {
 cmd_load() {
   local archive="$LAB/images.tar"
   docker save -o "$archive" "$@"
-  for n in $(seq 1 "$NODES"); do dk "$n" load -i "$archive" >/dev/null & done
-  wait
+  local pids=() n failed=0
+  for n in $(seq 1 "$NODES"); do dk "$n" load -i "$archive" >/dev/null & pids+=($!); done
+  for n in "${!pids[@]}"; do wait "${pids[$n]}" || { echo "cluster.sh: loading into node $((n + 1)) failed" >&2; failed=1; }; done
   rm -f "$archive"
+  return $failed
 }
 
 # The pid in a node's pid file, when that process is the dockerd of this lab (never another dockerd).

@@ -4,6 +4,10 @@ NAME=grafana
 . /standin/common.sh
 # As PID 1 a shell ignores SIGTERM; stop at once, as the real images do.
 trap 'kill 0; exit 0' TERM INT
+# As Grafana does, a setting may come from a file named by <setting>__FILE (a Swarm secret).
+if [ -n "$GF_SECURITY_ADMIN_PASSWORD__FILE" ]; then
+  GF_SECURITY_ADMIN_PASSWORD=$(cat "$GF_SECURITY_ADMIN_PASSWORD__FILE") || fail "cannot read $GF_SECURITY_ADMIN_PASSWORD__FILE"
+fi
 [ -n "$GF_SECURITY_ADMIN_PASSWORD" ] || fail "GF_SECURITY_ADMIN_PASSWORD is empty (.env not read?)"
 [ -f /etc/grafana/provisioning/datasources/datasources.yaml ] || fail "datasources are not provisioned"
 mkdir -p /var/lib/grafana/standin || fail "cannot write /var/lib/grafana as uid $(id -u)"

@@ -1,0 +1,227 @@
+/**
+ * swarm.yaml, for `target: swarm`: the stack's compose.yaml as Docker Swarm runs it (`docker stack deploy`),
+ * derived from the compose file as rendered, so both describe the same services. What differs on a cluster:
+ * - a bind mount exists on one host only: each generated file a service mounts becomes a Swarm config,
+ *   named by its path and content, so a changed file rolls exactly the services that mount it;
+ * - secrets from .env become Swarm secrets (`<VAR>__FILE` where the image reads one, as Grafana does),
+ *   named by a hash of their value; `stackgen up` makes the files and names them (STACKGEN_SECRETS_DIR,
+ *   `<VAR>_SHA`), and nothing secret is written into swarm.yaml;
+ * - networks are overlays, attachable, so containers and stacks on any node can join;
+ * - Swarm ignores depends_on: each service restarts until what it needs answers, and one-shot steps are
+ *   replicated jobs; a service with a data volume (local to one node) is pinned to the labelled node;
+ * - memory limits, restart and update policies go under deploy; ports are published only as swarm.publish
+ *   says (Swarm cannot bind one address such as 127.0.0.1).
+ */
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { Stack } from '../model/normalize.js';
+import { sha256 } from './marker.js';
+
+interface ComposeService {
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  user?: string;
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: { target: number; published: number; protocol?: string }[];
+  networks?: string[] | Record<string, unknown>;
+  healthcheck?: Record<string, unknown>;
+  logging?: Record<string, unknown>;
+  ulimits?: Record<string, unknown>;
+  extra_hosts?: string[];
+  mem_limit?: string;
+  restart?: string;
+  [key: string]: unknown;
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  networks?: Record<string, { name?: string; external?: boolean }>;
+  volumes?: Record<string, unknown>;
+}
+
+/** Where the file body came from: generated files by path relative to the output folder. */
+export type GeneratedFiles = ReadonlyMap<string, string>;
+
+/** A compose environment value that is a secret from .env: `${NAME:?…}`. */
+const SECRET_VALUE = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}$/;
+
+export function swarmStackFile(stack: Stack, composeBody: string, files: GeneratedFiles): string {
+  const compose = parse(composeBody) as ComposeFile;
+  const configs: Record<string, { file: string; name: string }> = {};
+  const secrets: Record<string, { file: string; name: string }> = {};
+  const owners = volumeOwners(compose);
+  const services = Object.fromEntries(
+    Object.entries(compose.services).map(([name, service]) => {
+      const mounts = (service.volumes ?? []).map((volume) => splitMount(volume));
+      const serviceConfigs = mounts
+        .filter((m) => m.bind)
+        .flatMap((m) => generatedUnder(files, m.source).map((file) => ({ file, target: targetOf(m, file) })))
+        .map(({ file, target }) => {
+          const key = file.replace(/[^A-Za-z0-9]+/g, '-');
+          configs[key] = { file: `./${file}`, name: contentName(stack, file, files.get(file)!) };
+          // Swarm's default mode for a config is 0444: readable by the service's user, whoever it is.
+          return { source: key, target };
+        });
+      const environment: Record<string, string> = {};
+      const serviceSecrets: { source: string; target: string }[] = [];
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        const secret = SECRET_VALUE.exec(String(value))?.[1];
+        if (!secret) {
+          environment[key] = String(value);
+          continue;
+        }
+        secrets[secret] = {
+          file: `\${STACKGEN_SECRETS_DIR:?run "stackgen up", which makes the secret files}/${secret}`,
+          name: `${stack.name}_${secret.toLowerCase()}_\${${secret}_SHA:?run "stackgen up"}`,
+        };
+        serviceSecrets.push({ source: secret, target: secret });
+        environment[`${key}__FILE`] = `/run/secrets/${secret}`;
+      }
+      const volumes = mounts.filter((m) => !m.bind).map((m) => m.text);
+      const oneShot = service.restart === 'no';
+      const ports = portsOf(stack, service);
+      const stateful = volumes.length > 0;
+      const constraint = stateful ? placementOf(stack, name, owners, mounts) : undefined;
+      return [
+        name,
+        omitEmpty({
+          image: service.image,
+          entrypoint: service.entrypoint,
+          command: service.command,
+          user: service.user,
+          environment: Object.keys(environment).length ? environment : undefined,
+          configs: serviceConfigs.length ? serviceConfigs : undefined,
+          secrets: serviceSecrets.length ? serviceSecrets : undefined,
+          volumes: volumes.length ? volumes : undefined,
+          ports,
+          networks: service.networks,
+          extra_hosts: service.extra_hosts,
+          ulimits: service.ulimits,
+          healthcheck: service.healthcheck,
+          logging: service.logging,
+          deploy: omitEmpty({
+            mode: oneShot ? 'replicated-job' : 'replicated',
+            replicas: oneShot ? undefined : name === 'otel-collector' ? stack.swarm.collectorReplicas : 1,
+            endpoint_mode: stack.swarm.endpointMode,
+            resources: service.mem_limit
+              ? { limits: { memory: service.mem_limit.replace(/m$/, 'M') } }
+              : undefined,
+            // Swarm has no depends_on: a service restarts until what it needs answers.
+            restart_policy: oneShot
+              ? { condition: 'on-failure', delay: '5s', max_attempts: 5 }
+              : { condition: 'any', delay: '5s' },
+            // A new task of a stateless service starts before the old one stops; a service with a data
+            // volume stops first, so two tasks never write one store.
+            update_config: oneShot
+              ? undefined
+              : { order: stateful ? 'stop-first' : 'start-first', failure_action: 'rollback' },
+            placement: constraint
+              ? { constraints: [constraint] }
+              : // A host-mode port is bound once per node: one task of it per node.
+                ports && stack.swarm.publish === 'host' && !oneShot
+                ? { max_replicas_per_node: 1 }
+                : undefined,
+          }),
+        }),
+      ];
+    }),
+  );
+  const networks = Object.fromEntries(
+    Object.entries(compose.networks ?? {}).map(([key, network]) => [
+      key,
+      network.external
+        ? { external: true, name: network.name ?? key }
+        : { name: network.name ?? key, driver: 'overlay', attachable: true },
+    ]),
+  );
+  const nonEmpty = (o: Record<string, unknown>) => (Object.keys(o).length ? o : undefined);
+  const header = [
+    `# The ${stack.name} stack on a Docker Swarm (target: swarm in the stack file), from the same services as`,
+    '# compose.yaml. Deploy with "npx stackgen up" against a swarm manager (DOCKER_HOST or a Docker context):',
+    '# it makes the secrets from .env and waits until every task runs healthy.',
+    '',
+  ].join('\n');
+  return `${header}${stringify(
+    omitEmpty({
+      services,
+      networks: nonEmpty(networks),
+      volumes: compose.volumes,
+      configs: nonEmpty(configs),
+      secrets: nonEmpty(secrets),
+    }),
+    { lineWidth: 0, aliasDuplicateObjects: false },
+  )}`;
+}
+
+interface Mount {
+  text: string;
+  bind: boolean;
+  /** Relative to the output folder, for a bind mount; the volume name otherwise. */
+  source: string;
+  target: string;
+}
+
+function splitMount(volume: string): Mount {
+  const [source = '', target = ''] = volume.split(':');
+  const bind = source.startsWith('.') || source.startsWith('/');
+  return { text: volume, bind, source: bind ? path.posix.normalize(source) : source, target };
+}
+
+/** The generated files a bind mount's source is, or holds. */
+function generatedUnder(files: GeneratedFiles, source: string): string[] {
+  if (files.has(source)) return [source];
+  const inside = [...files.keys()].filter((f) => f.startsWith(`${source}/`)).sort();
+  if (inside.length === 0) {
+    // The rules refuse every other bind mount with target: swarm; reaching here is a stackgen bug.
+    throw new Error(`swarm.yaml: ${source} is not a generated file or folder`);
+  }
+  return inside;
+}
+
+function targetOf(mount: Mount, file: string): string {
+  return file === mount.source
+    ? mount.target
+    : path.posix.join(mount.target, file.slice(mount.source.length + 1));
+}
+
+/** At most 64 characters, as Swarm allows: the stack, then a hash of the file's path and content. */
+function contentName(stack: Stack, file: string, content: string): string {
+  return `${stack.name}_${sha256(`${file}\0${content}`).slice(0, 16)}`;
+}
+
+/** For each named volume, the long-running service that owns it (one-shot steps on it follow that one). */
+function volumeOwners(compose: ComposeFile): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [name, service] of Object.entries(compose.services)) {
+    if (service.restart === 'no') continue;
+    for (const volume of service.volumes ?? []) {
+      const mount = splitMount(volume);
+      if (!mount.bind && !owners.has(mount.source)) owners.set(mount.source, name);
+    }
+  }
+  return owners;
+}
+
+function placementOf(stack: Stack, service: string, owners: Map<string, string>, mounts: Mount[]): string {
+  const { data, services } = stack.swarm.placement;
+  const owner = mounts.map((m) => owners.get(m.source)).find((o) => o !== undefined) ?? service;
+  const label = services[service] ?? services[owner] ?? data;
+  const [key, value] = label.split('=') as [string, string];
+  return `node.labels.${key} == ${value}`;
+}
+
+function portsOf(stack: Stack, service: ComposeService) {
+  if (stack.swarm.publish === 'none' || !service.ports?.length) return undefined;
+  return service.ports.map((p) => ({
+    target: p.target,
+    published: p.published,
+    protocol: p.protocol ?? 'tcp',
+    mode: stack.swarm.publish,
+  }));
+}
+
+function omitEmpty<T extends Record<string, unknown>>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,253 @@
+/**
+ * target: swarm on a real three-node Docker Swarm (test/swarm/cluster.sh): stackgen generate, up, status and
+ * down against the manager, through DOCKER_HOST, as users point the CLI at a cluster.
+ *
+ * Real: three dockerd nodes, the swarm, docker stack deploy of the generated swarm.yaml (configs, secrets,
+ * overlay networks, placement by node label, replicated services, healthchecks), Prometheus (Debian's
+ * binary). Stand-ins (fakes, see standins/README.md): the collector, Jaeger, Grafana, an app. These kernels
+ * have no IPVS, so the stack uses swarm.endpointMode dnsrr; VIPs and the ingress mesh are not covered here.
+ */
+import { execa } from 'execa';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createProject, eventually, stackgenIn } from './helpers.js';
+import { buildStandins, STANDINS } from './standins.js';
+
+const CLUSTER = path.resolve(import.meta.dirname, '../swarm/cluster.sh');
+const LAB = '/tmp/stackgen-swarm-stack';
+const clusterEnv = { SWARM_LAB: LAB, SWARM_NODES: '3' };
+const cluster = (...args: string[]) => execa('bash', [CLUSTER, ...args], { env: clusterEnv });
+const MANAGER = `unix://${LAB}/n1/docker.sock`;
+const node = (n: number, ...args: string[]) =>
+  execa('docker', ['-H', `unix://${LAB}/n${n}/docker.sock`, ...args], { reject: false });
+const NAME = 'sgswarm';
+
+let project: string | undefined;
+let stackgen: ReturnType<typeof stackgenIn>;
+const onSwarm = (args: string[]) => stackgen(args, { DOCKER_HOST: MANAGER });
+
+beforeAll(async () => {
+  await buildStandins();
+  await cluster('down');
+  await cluster('up');
+  await cluster(
+    'load',
+    STANDINS.collector,
+    STANDINS.jaeger,
+    STANDINS.prometheus,
+    STANDINS.grafana,
+    STANDINS.app,
+    STANDINS.tempo,
+    STANDINS.busybox,
+    STANDINS.loki,
+  );
+  // The node that keeps the stack's data.
+  await node(1, 'node', 'update', '--label-add', 'stackgen.data=true', 'sgsw-n2');
+  project = await createProject({
+    [`stacks/${NAME}.yaml`]: `name: ${NAME}
+backend: jaeger
+target: swarm
+swarm:
+  endpointMode: dnsrr
+  resolveImage: never
+images:
+  overrides:
+    otel-collector: ${STANDINS.collector}
+    jaeger: ${STANDINS.jaeger}
+    prometheus: ${STANDINS.prometheus}
+    grafana: ${STANDINS.grafana}
+`,
+  });
+  stackgen = stackgenIn(project);
+  const generate = await stackgen(['generate']);
+  expect(generate.exitCode, generate.stderr).toBe(0);
+}, 300_000);
+
+afterAll(async () => {
+  await cluster('down');
+  if (project) await rm(project, { recursive: true, force: true });
+}, 120_000);
+
+const taskIds = async (service: string) =>
+  (await node(1, 'service', 'ps', '-q', '--filter', 'desired-state=running', `${NAME}_${service}`)).stdout;
+
+describe.sequential('the Jaeger stack on a real three-node swarm', () => {
+  it('refuses to deploy to an engine that is not a swarm manager, saying where to point', async () => {
+    const worker = await stackgen(['up'], { DOCKER_HOST: `unix://${LAB}/n3/docker.sock` });
+    expect(worker.exitCode).toBe(1);
+    expect(worker.stderr).toContain(
+      'this engine is a swarm worker: point DOCKER_HOST (or a Docker context) at a swarm manager',
+    );
+  });
+
+  it('deploys, waits until every task runs healthy, and pins the data services to the labelled node', async () => {
+    const up = await onSwarm(['up', '--wait-timeout', '180']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout).toContain(`${NAME} is up on the swarm (4 services`);
+    for (const service of ['jaeger', 'prometheus', 'grafana']) {
+      const nodes = (
+        await node(
+          1,
+          'service',
+          'ps',
+          `${NAME}_${service}`,
+          '--filter',
+          'desired-state=running',
+          '--format',
+          '{{.Node}}',
+        )
+      ).stdout;
+      expect(nodes, service).toBe('sgsw-n2');
+    }
+    // Grafana read its admin password from the Swarm secret stackgen made from .env.
+    const env = await readFile(path.join(project!, `deploy/${NAME}/.env`), 'utf8');
+    const password = /^GRAFANA_ADMIN_PASSWORD=(.*)$/m.exec(env)![1]!;
+    const secrets = (await node(1, 'secret', 'ls', '--format', '{{.Name}}')).stdout;
+    expect(secrets).toMatch(new RegExp(`^${NAME}_grafana_admin_password_[0-9a-f]{16}$`, 'm'));
+    expect(password.length).toBeGreaterThan(8);
+  });
+
+  it('reports every service on the swarm with its node in status', async () => {
+    const status = await onSwarm(['status', '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    const report = JSON.parse(status.stdout) as {
+      state: string;
+      swarm: { service: string; replicas: string }[];
+    };
+    expect(report.state).toBe('running');
+    expect(report.swarm.map((s) => s.service).sort()).toEqual([
+      'grafana',
+      'jaeger',
+      'otel-collector',
+      'prometheus',
+    ]);
+  });
+
+  it('lets an app container on another node send OTLP to the collector by name over the overlay', async () => {
+    const body = '{"resourceSpans":[]}';
+    const sent = await node(
+      3,
+      'run',
+      '--rm',
+      '--network',
+      `${NAME}-apps`,
+      '--entrypoint',
+      'sh',
+      STANDINS.app,
+      '-c',
+      `timeout 10 wget -q -O - --header 'Content-Type: application/json' --post-data '${body}' http://otel-collector:4318/v1/traces`,
+    );
+    expect(sent.exitCode, sent.stderr).toBe(0);
+    expect(sent.stdout).toBe('{}');
+    const logs = await eventually(async () => {
+      // The stand-in logs to stderr, which docker service logs passes on as its own stderr.
+      const out = await node(1, 'service', 'logs', `${NAME}_otel-collector`);
+      return out.stderr.includes('received POST /v1/traces') ? out.stderr : undefined;
+    }, 30);
+    expect(logs).toContain('application/json');
+  });
+
+  it('rolls exactly the service whose config file changed', async () => {
+    const [collector, jaeger] = [await taskIds('otel-collector'), await taskIds('jaeger')];
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'backend: jaeger\n',
+        'backend: jaeger\ncollector:\n  batch:\n    timeout: 1s\n',
+      ),
+    );
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const up = await onSwarm(['up', '--wait-timeout', '180']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(await taskIds('otel-collector')).not.toBe(collector);
+    expect(await taskIds('jaeger')).toBe(jaeger);
+    // The config of the first deploy, which no task uses any more, is gone: those left are swarm.yaml's.
+    const swarm = parse(await readFile(path.join(project!, `deploy/${NAME}/swarm.yaml`), 'utf8')) as {
+      configs: Record<string, { name: string }>;
+    };
+    const configs = (await node(1, 'config', 'ls', '--format', '{{.Name}}')).stdout.split('\n');
+    expect(configs.sort()).toEqual(
+      Object.values(swarm.configs)
+        .map((c) => c.name)
+        .sort(),
+    );
+  });
+
+  it('keeps down --volumes from pretending: the volumes live on the nodes', async () => {
+    const down = await onSwarm(['down', '--volumes', '--yes']);
+    expect(down.exitCode).toBe(1);
+    expect(down.stderr).toContain(
+      `remove them there once the stack is down ("docker volume rm ${NAME}_jaeger-data`,
+    );
+  });
+
+  it('goes down, waiting until nothing of the stack is left on any node', async () => {
+    const down = await onSwarm(['down']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stdout).toContain(`${NAME} is down on the swarm`);
+    for (const n of [1, 2, 3]) {
+      await eventually(async () => {
+        const filter = ['--filter', `label=com.docker.stack.namespace=${NAME}`];
+        const running = (await node(n, 'ps', '-q', ...filter)).stdout;
+        const networks = (await node(n, 'network', 'ls', '-q', ...filter)).stdout;
+        return running === '' && networks === '' ? true : undefined;
+      }, 60);
+    }
+    expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
+  });
+});
+
+describe.sequential('the Tempo stack with Loki on the same swarm', () => {
+  const TEMPO = 'sgswtempo';
+
+  it('runs its volume init as a job on the data node to completion, and every data service there', async () => {
+    await writeFile(
+      path.join(project!, `stacks/${TEMPO}.yaml`),
+      `name: ${TEMPO}
+backend: tempo
+target: swarm
+swarm:
+  endpointMode: dnsrr
+  resolveImage: never
+loki:
+  enabled: true
+images:
+  overrides:
+    otel-collector: ${STANDINS.collector}
+    tempo-init: ${STANDINS.busybox}
+    tempo: ${STANDINS.tempo}
+    loki: ${STANDINS.loki}
+    prometheus: ${STANDINS.prometheus}
+    grafana: ${STANDINS.grafana}
+`,
+    );
+    expect((await stackgen(['generate', `stacks/${TEMPO}.yaml`])).exitCode).toBe(0);
+    const up = await onSwarm(['up', TEMPO, '--wait-timeout', '180']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/tempo-init\s+0\/1 \(1\/1 completed\)\s+sgsw-n2/);
+    for (const service of ['tempo', 'loki', 'prometheus', 'grafana']) {
+      const nodes = (
+        await node(
+          1,
+          'service',
+          'ps',
+          `${TEMPO}_${service}`,
+          '--filter',
+          'desired-state=running',
+          '--format',
+          '{{.Node}}',
+        )
+      ).stdout;
+      expect(nodes, service).toBe('sgsw-n2');
+    }
+  });
+
+  it('goes down as well', async () => {
+    const down = await onSwarm(['down', TEMPO]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
+  });
+});

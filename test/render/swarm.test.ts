@@ -1,0 +1,169 @@
+/**
+ * swarm.yaml (target: swarm), as rendered: what a cluster needs that one host does not. The real `docker
+ * stack config` reads the golden file (real-tools.test.ts); the real swarm runs it (integration/swarm.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RenderPlan } from '../../src/render/plan.js';
+import { described, loadObject, planOfObject } from '../helpers/plan.js';
+
+interface SwarmFile {
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string>;
+      configs?: { source: string; target: string }[];
+      secrets?: { source: string; target: string }[];
+      volumes?: string[];
+      ports?: { target: number; published: number; mode: string }[];
+      depends_on?: unknown;
+      labels?: unknown;
+      deploy: {
+        mode: string;
+        replicas?: number;
+        endpoint_mode: string;
+        placement?: { constraints?: string[]; max_replicas_per_node?: number };
+        update_config?: { order: string };
+        resources?: { limits: { memory: string } };
+      };
+    }
+  >;
+  networks: Record<string, { name: string; driver?: string; attachable?: boolean; external?: boolean }>;
+  configs: Record<string, { file: string; name: string }>;
+  secrets: Record<string, { file: string; name: string }>;
+}
+
+const raw = (extra: Record<string, unknown> = {}) => ({
+  name: 'demo',
+  backend: 'tempo',
+  target: 'swarm',
+  ...extra,
+});
+const swarmOf = (plan: RenderPlan) =>
+  parse(plan.files.find((f) => f.path === 'swarm.yaml')!.content) as SwarmFile;
+
+describe('swarm.yaml', () => {
+  it('is written only for target: swarm, beside compose.yaml', async () => {
+    expect((await planOfObject({ name: 'demo', backend: 'tempo' })).files.map((f) => f.path)).not.toContain(
+      'swarm.yaml',
+    );
+    const paths = (await planOfObject(raw())).files.map((f) => f.path);
+    expect(paths).toContain('swarm.yaml');
+    expect(paths).toContain('compose.yaml');
+  });
+
+  it('turns each mounted file into a config named by its content: a change renames only that one', async () => {
+    const before = swarmOf(await planOfObject(raw()));
+    const after = swarmOf(await planOfObject(raw({ collector: { batch: { timeout: '1s' } } })));
+    const names = (s: SwarmFile) =>
+      Object.fromEntries(Object.entries(s.configs).map(([k, c]) => [k, c.name]));
+    const changed = Object.keys(names(before)).filter((k) => names(before)[k] !== names(after)[k]);
+    expect(changed).toEqual(['collector-config-yaml']);
+    expect(before.services['otel-collector']!.configs).toEqual([
+      { source: 'collector-config-yaml', target: '/etc/otelcol-contrib/config.yaml' },
+    ]);
+    // A mounted folder becomes one config per file in it, at the same place.
+    expect(before.services.grafana!.configs!.map((c) => c.target)).toContain(
+      '/etc/grafana/provisioning/datasources/datasources.yaml',
+    );
+    for (const service of Object.values(before.services)) {
+      expect(service.volumes ?? [], 'no bind mount').not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^\./)]),
+      );
+      expect(service.depends_on).toBeUndefined();
+      expect(service.labels).toBeUndefined();
+    }
+  });
+
+  it('takes secrets as Swarm secrets named by their value, never writing a value into the file', async () => {
+    const swarm = swarmOf(await planOfObject(raw()));
+    expect(swarm.services.grafana!.environment).toMatchObject({
+      GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/GRAFANA_ADMIN_PASSWORD',
+    });
+    expect(swarm.services.grafana!.environment).not.toHaveProperty('GF_SECURITY_ADMIN_PASSWORD');
+    expect(swarm.secrets.GRAFANA_ADMIN_PASSWORD).toEqual({
+      file: '${STACKGEN_SECRETS_DIR:?run "stackgen up", which makes the secret files}/GRAFANA_ADMIN_PASSWORD',
+      name: 'demo_grafana_admin_password_${GRAFANA_ADMIN_PASSWORD_SHA:?run "stackgen up"}',
+    });
+  });
+
+  it('pins each service with a data volume to its labelled node; a one-shot step follows its service', async () => {
+    const swarm = swarmOf(
+      await planOfObject(
+        raw({ swarm: { placement: { data: 'obs=data', services: { tempo: 'obs=traces' } } } }),
+      ),
+    );
+    const constraints = (s: string) => swarm.services[s]!.deploy.placement?.constraints;
+    expect(constraints('tempo')).toEqual(['node.labels.obs == traces']);
+    expect(constraints('tempo-init')).toEqual(['node.labels.obs == traces']);
+    expect(swarm.services['tempo-init']!.deploy.mode).toBe('replicated-job');
+    expect(constraints('prometheus')).toEqual(['node.labels.obs == data']);
+    expect(constraints('otel-collector')).toBeUndefined();
+    // Stateless starts its new task first; a data service stops the old one first.
+    expect(swarm.services['otel-collector']!.deploy.update_config!.order).toBe('start-first');
+    expect(swarm.services.tempo!.deploy.update_config!.order).toBe('stop-first');
+    expect(swarm.services.tempo!.deploy.resources).toEqual({ limits: { memory: '1024M' } });
+  });
+
+  it('publishes nothing by default, and on the nodes only as swarm.publish says', async () => {
+    const none = swarmOf(await planOfObject(raw()));
+    expect(Object.values(none.services).flatMap((s) => s.ports ?? [])).toEqual([]);
+    const host = swarmOf(await planOfObject(raw({ swarm: { publish: 'host', collectorReplicas: 3 } })));
+    const collector = host.services['otel-collector']!;
+    expect(collector.ports).toContainEqual({ target: 4318, published: 4318, protocol: 'tcp', mode: 'host' });
+    expect(collector.deploy).toMatchObject({ replicas: 3, placement: { max_replicas_per_node: 1 } });
+    const ingress = swarmOf(await planOfObject(raw({ swarm: { publish: 'ingress' } })));
+    expect(ingress.services.grafana!.ports).toEqual([
+      { target: 3000, published: 3000, protocol: 'tcp', mode: 'ingress' },
+    ]);
+  });
+
+  it('makes attachable overlays of the networks, with their fixed names; an external one stays external', async () => {
+    const swarm = swarmOf(
+      await planOfObject(
+        raw({ networks: { applications: [{ name: 'shop', external: true }, { name: 'demo-apps' }] } }),
+      ),
+    );
+    expect(swarm.networks).toEqual({
+      'demo-net': { name: 'demo-net', driver: 'overlay', attachable: true },
+      shop: { external: true, name: 'shop' },
+      'demo-apps': { name: 'demo-apps', driver: 'overlay', attachable: true },
+    });
+    expect(swarm.services['otel-collector']!.deploy.endpoint_mode).toBe('vip');
+  });
+});
+
+describe('target: swarm in the stack file', () => {
+  const errors = async (extra: Record<string, unknown>) => described((await loadObject(raw(extra))).errors);
+  const warnings = async (extra: Record<string, unknown>) =>
+    described((await loadObject(raw(extra))).warnings);
+
+  it('says what cannot run on a Swarm yet', async () => {
+    expect(await errors({ backend: 'signoz' })).toContain(
+      'backend: the signoz backend cannot run on a Swarm with this version of stackgen yet (target: swarm)',
+    );
+    expect(await errors({ tls: { enabled: true } })).toContain(
+      'tls.enabled: TLS cannot run on a Swarm with this version of stackgen yet (target: swarm)',
+    );
+  });
+
+  it('warns when ports are published on every address of the nodes, and refuses what Swarm refuses', async () => {
+    expect(await warnings({ swarm: { publish: 'host' } })).toContainEqual(
+      expect.stringMatching(
+        /^swarm\.publish: publishes each port on the node running the task, on all of its addresses/,
+      ),
+    );
+    expect(await errors({ swarm: { publish: 'ingress', endpointMode: 'dnsrr' } })).toEqual([
+      'swarm.publish: ingress needs swarm.endpointMode: vip (Swarm refuses ingress ports with dnsrr)',
+    ]);
+  });
+
+  it('says a swarm section has no effect with target: compose', async () => {
+    const { warnings: issues } = await loadObject({
+      name: 'demo',
+      backend: 'tempo',
+      swarm: { collectorReplicas: 2 },
+    });
+    expect(described(issues)).toEqual(['swarm: has no effect with target: compose']);
+  });
+});
