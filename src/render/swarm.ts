@@ -5,7 +5,8 @@
  *   named by its path and content, so a changed file rolls exactly the services that mount it;
  * - secrets from .env become Swarm secrets (`<VAR>__FILE` where the image reads one, as Grafana does),
  *   named by a hash of their value; `stackgen up` makes the files and names them (STACKGEN_SECRETS_DIR,
- *   `<VAR>_SHA`), and nothing secret is written into swarm.yaml;
+ *   `<VAR>_SHA`), and nothing secret is written into swarm.yaml; TLS certificates become configs and keys
+ *   secrets, named by the hash up computes of each file (fileHashVariable);
  * - networks are overlays, attachable, so containers and stacks on any node can join;
  * - Swarm ignores depends_on: each service restarts until what it needs answers, and one-shot steps are
  *   replicated jobs; a service with a data volume (local to one node) is pinned to the labelled node;
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Stack } from '../model/normalize.js';
 import { sha256 } from './marker.js';
+import { tlsInputs } from '../model/tls.js';
 
 interface ComposeService {
   image: string;
@@ -52,20 +54,39 @@ export function swarmStackFile(stack: Stack, composeBody: string, files: Generat
   const configs: Record<string, { file: string; name: string }> = {};
   const secrets: Record<string, { file: string; name: string }> = {};
   const owners = volumeOwners(compose);
+  const tls = tlsInputs(stack);
   const services = Object.fromEntries(
     Object.entries(compose.services).map(([name, service]) => {
       const mounts = (service.volumes ?? []).map((volume) => splitMount(volume));
+      const serviceSecrets: { source: string; target: string }[] = [];
+      // Swarm's default mode for configs and secrets is 0444: readable by the service's user, whoever it is.
       const serviceConfigs = mounts
-        .filter((m) => m.bind)
+        .filter((m) => m.bind && !tls.includes(m.source))
         .flatMap((m) => generatedUnder(files, m.source).map((file) => ({ file, target: targetOf(m, file) })))
         .map(({ file, target }) => {
-          const key = file.replace(/[^A-Za-z0-9]+/g, '-');
-          configs[key] = { file: `./${file}`, name: contentName(stack, file, files.get(file)!) };
-          // Swarm's default mode for a config is 0444: readable by the service's user, whoever it is.
+          const key = keyOf(file);
+          configs[key] = {
+            file: `./${file}`,
+            name: objectName(stack, key, contentHash(file, files.get(file)!)),
+          };
           return { source: key, target };
         });
+      // TLS files are not rendered (stackgen certs, or yours): named by the hash up computes of each.
+      for (const m of mounts.filter((m) => m.bind && tls.includes(m.source))) {
+        const key = keyOf(m.source);
+        const entry = {
+          file: `./${m.source}`,
+          name: objectName(stack, key, `\${${fileHashVariable(m.source)}:?run "stackgen up"}`),
+        };
+        if (m.source.endsWith('.key')) {
+          secrets[key] = entry;
+          serviceSecrets.push({ source: key, target: m.target });
+        } else {
+          configs[key] = entry;
+          serviceConfigs.push({ source: key, target: m.target });
+        }
+      }
       const environment: Record<string, string> = {};
-      const serviceSecrets: { source: string; target: string }[] = [];
       for (const [key, value] of Object.entries(service.environment ?? {})) {
         const secret = SECRET_VALUE.exec(String(value))?.[1];
         if (!secret) {
@@ -74,7 +95,7 @@ export function swarmStackFile(stack: Stack, composeBody: string, files: Generat
         }
         secrets[secret] = {
           file: `\${STACKGEN_SECRETS_DIR:?run "stackgen up", which makes the secret files}/${secret}`,
-          name: `${stack.name}_${secret.toLowerCase()}_\${${secret}_SHA:?run "stackgen up"}`,
+          name: objectName(stack, secret.toLowerCase(), `\${${secret}_SHA:?run "stackgen up"}`),
         };
         serviceSecrets.push({ source: secret, target: secret });
         environment[`${key}__FILE`] = `/run/secrets/${secret}`;
@@ -186,9 +207,26 @@ function targetOf(mount: Mount, file: string): string {
     : path.posix.join(mount.target, file.slice(mount.source.length + 1));
 }
 
-/** At most 64 characters, as Swarm allows: the stack, then a hash of the file's path and content. */
-function contentName(stack: Stack, file: string, content: string): string {
-  return `${stack.name}_${sha256(`${file}\0${content}`).slice(0, 16)}`;
+/** What a file is called in swarm.yaml: its path, in letters, digits and dashes. */
+const keyOf = (file: string) => file.replace(/^(\.\.\/)+/, '').replace(/[^A-Za-z0-9]+/g, '-');
+
+/** Hashes in names are 12 hex digits (48 bits), whether computed here or by up. */
+export const NAME_HASH_LENGTH = 12;
+
+const contentHash = (file: string, content: string) =>
+  sha256(`${file}\0${content}`).slice(0, NAME_HASH_LENGTH);
+
+/**
+ * A config's or secret's name: the stack, what it is, and a hash of its content, so a change makes a new
+ * one; at most 63 characters (Swarm allows 64), the readable part shortened first.
+ */
+function objectName(stack: Stack, key: string, hash: string): string {
+  return `${`${stack.name}_${key}`.slice(0, 63 - 1 - NAME_HASH_LENGTH)}_${hash}`;
+}
+
+/** The variable up sets to the hash of a file it does not render (a TLS certificate or key). */
+export function fileHashVariable(file: string): string {
+  return `STACKGEN_${keyOf(file).toUpperCase().replace(/-/g, '_')}_SHA`;
 }
 
 /** For each named volume, the long-running service that owns it (one-shot steps on it follow that one). */

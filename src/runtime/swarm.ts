@@ -5,7 +5,7 @@
  * stack rm` with the wait until its tasks and networks are gone.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -14,6 +14,8 @@ import { OperationError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { Stack } from '../model/normalize.js';
 import { readSecrets } from '../output/secrets.js';
+import { tlsInputs } from '../model/tls.js';
+import { fileHashVariable, NAME_HASH_LENGTH } from '../render/swarm.js';
 
 const docker = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
   execa('docker', args, { reject: false, ...options });
@@ -74,12 +76,16 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
   const secrets = await readSecrets(root, stack);
   const folder = await mkdtemp(path.join(tmpdir(), 'stackgen-secrets-'));
   try {
+    const hash = (value: string | Buffer) =>
+      createHash('sha256').update(value).digest('hex').slice(0, NAME_HASH_LENGTH);
     const env: Record<string, string> = { STACKGEN_SECRETS_DIR: folder };
     for (const [name, value] of Object.entries(secrets)) {
       await writeFile(path.join(folder, name), value, { mode: 0o600 });
-      env[`${name}_SHA`] = createHash('sha256').update(value).digest('hex').slice(0, 16);
+      env[`${name}_SHA`] = hash(value);
     }
     const output = path.join(root, stack.output);
+    for (const file of tlsInputs(stack))
+      env[fileHashVariable(file)] = hash(await readFile(path.join(output, file)));
     const result = await docker(
       [
         'stack',

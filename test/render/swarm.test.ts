@@ -87,6 +87,36 @@ describe('swarm.yaml', () => {
     });
   });
 
+  it('with TLS, takes certificates as configs and keys as secrets, named by the hash up computes', async () => {
+    const swarm = swarmOf(await planOfObject(raw({ tls: { enabled: true } })));
+    expect(swarm.services.tempo!.configs).toContainEqual({
+      source: 'tls-ca-crt',
+      target: '/etc/tempo/tls/ca/ca.crt',
+    });
+    expect(swarm.services.tempo!.secrets).toEqual([
+      { source: 'tls-tempo-key', target: '/etc/tempo/tls/server.key' },
+    ]);
+    expect(swarm.configs['tls-tempo-crt']).toEqual({
+      file: './tls/tempo.crt',
+      name: 'demo_tls-tempo-crt_${STACKGEN_TLS_TEMPO_CRT_SHA:?run "stackgen up"}',
+    });
+    expect(swarm.secrets['tls-otel-collector-key']!.name).toBe(
+      'demo_tls-otel-collector-key_${STACKGEN_TLS_OTEL_COLLECTOR_KEY_SHA:?run "stackgen up"}',
+    );
+    // No key is ever a config (configs are readable through the API); no certificate a bind mount.
+    expect(Object.values(swarm.configs).map((c) => c.file)).not.toContainEqual(
+      expect.stringMatching(/\.key$/),
+    );
+  });
+
+  it('keeps every config and secret name within the 64 characters Swarm allows', async () => {
+    const long = 'a'.repeat(40);
+    const swarm = swarmOf(await planOfObject({ ...raw({ tls: { enabled: true } }), name: long }));
+    for (const { name } of [...Object.values(swarm.configs), ...Object.values(swarm.secrets)]) {
+      expect(name.replace(/\$\{[^}]*\}/, 'x'.repeat(12)).length, name).toBeLessThanOrEqual(63);
+    }
+  });
+
   it('pins each service with a data volume to its labelled node; a one-shot step follows its service', async () => {
     const swarm = swarmOf(
       await planOfObject(
@@ -142,8 +172,10 @@ describe('target: swarm in the stack file', () => {
     expect(await errors({ backend: 'signoz' })).toContain(
       'backend: the signoz backend cannot run on a Swarm with this version of stackgen yet (target: swarm)',
     );
-    expect(await errors({ tls: { enabled: true } })).toContain(
-      'tls.enabled: TLS cannot run on a Swarm with this version of stackgen yet (target: swarm)',
+    expect(await errors({ include: ['ops/compose.yaml'] })).toContainEqual(
+      expect.stringMatching(
+        /^include: your own compose files cannot run on a Swarm with this version of stackgen yet/,
+      ),
     );
   });
 
