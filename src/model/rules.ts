@@ -149,8 +149,6 @@ const swarmFits: Rule = ({ stack, parsed, error, warn }) => {
     error(at, `${what} cannot run on a Swarm with this version of stackgen yet (target: swarm)`);
   if (stack.backend === 'signoz') notYet(['backend'], 'the signoz backend');
   if (parsed.include.length) notYet(['include'], 'your own compose files');
-  if (parsed.grafana.extraDashboards.length) notYet(['grafana', 'extraDashboards'], 'your own dashboards');
-  if (parsed.prometheus.ruleFiles.length) notYet(['prometheus', 'ruleFiles'], 'your own rule files');
   const { publish, endpointMode } = stack.swarm;
   if (publish === 'ingress' && endpointMode === 'dnsrr') {
     error(

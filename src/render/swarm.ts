@@ -1,8 +1,9 @@
 /**
  * swarm.yaml, for `target: swarm`: the stack's compose.yaml as Docker Swarm runs it (`docker stack deploy`),
  * derived from the compose file as rendered, so both describe the same services. What differs on a cluster:
- * - a bind mount exists on one host only: each generated file a service mounts becomes a Swarm config,
- *   named by its path and content, so a changed file rolls exactly the services that mount it;
+ * - a bind mount exists on one host only: each file a service mounts (generated, or the user's dashboards
+ *   and rule files) becomes a Swarm config, named by its path and content, so a changed file rolls exactly
+ *   the services that mount it;
  * - secrets from .env become Swarm secrets (`<VAR>__FILE` where the image reads one, as Grafana does),
  *   named by a hash of their value; `stackgen up` makes the files and names them (STACKGEN_SECRETS_DIR,
  *   `<VAR>_SHA`), and nothing secret is written into swarm.yaml; TLS certificates become configs and keys
@@ -49,8 +50,12 @@ export type GeneratedFiles = ReadonlyMap<string, string>;
 /** A compose environment value that is a secret from .env: `${NAME:?…}`. */
 const SECRET_VALUE = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}$/;
 
-export function swarmStackFile(stack: Stack, composeBody: string, files: GeneratedFiles): string {
+export function swarmStackFile(stack: Stack, composeBody: string, generated: GeneratedFiles): string {
   const compose = parse(composeBody) as ComposeFile;
+  // The user's dashboards and rule files, read at load, are mounted the same way: configs by content.
+  const files = new Map(generated);
+  for (const source of [...stack.extensions.dashboards, ...stack.extensions.ruleFiles])
+    for (const file of source.files) files.set(path.posix.relative(stack.output, file.path), file.content);
   const configs: Record<string, { file: string; name: string }> = {};
   const secrets: Record<string, { file: string; name: string }> = {};
   const owners = volumeOwners(compose);
@@ -190,7 +195,7 @@ function splitMount(volume: string): Mount {
   return { text: volume, bind, source: bind ? path.posix.normalize(source) : source, target };
 }
 
-/** The generated files a bind mount's source is, or holds. */
+/** The files (generated, or the user's) a bind mount's source is, or holds. */
 function generatedUnder(files: GeneratedFiles, source: string): string[] {
   if (files.has(source)) return [source];
   const inside = [...files.keys()].filter((f) => f.startsWith(`${source}/`)).sort();

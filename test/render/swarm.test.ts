@@ -109,6 +109,28 @@ describe('swarm.yaml', () => {
     );
   });
 
+  it("takes the user's dashboards and rule files as configs too, where compose mounts them", async () => {
+    const swarm = swarmOf(
+      await planOfObject(
+        raw({
+          // The fixture's dashboards read the Jaeger datasource.
+          backend: 'jaeger',
+          grafana: { extraDashboards: ['test/fixtures/extended/dashboards'] },
+          prometheus: { ruleFiles: ['test/fixtures/extended/rules/'] },
+        }),
+      ),
+    );
+    const targets = (service: string) => swarm.services[service]!.configs!.map((c) => c.target);
+    expect(targets('grafana').filter((t) => t.startsWith('/etc/grafana/dashboards-extra/1/'))).not.toEqual(
+      [],
+    );
+    expect(targets('prometheus').filter((t) => t.startsWith('/etc/prometheus/rules.d/1/'))).not.toEqual([]);
+    const files = Object.values(swarm.configs).map((c) => c.file);
+    expect(files).toContainEqual(
+      expect.stringMatching(/^\.\/\.\.\/\.\.\/test\/fixtures\/extended\/dashboards\//),
+    );
+  });
+
   it('keeps every config and secret name within the 64 characters Swarm allows', async () => {
     const long = 'a'.repeat(40);
     const swarm = swarmOf(await planOfObject({ ...raw({ tls: { enabled: true } }), name: long }));
