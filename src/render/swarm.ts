@@ -13,10 +13,12 @@
  *   replicated jobs; a service with a data volume (local to one node) is pinned to the labelled node;
  * - memory limits, restart and update policies go under deploy; ports are published only as swarm.publish
  *   says (Swarm cannot bind one address such as 127.0.0.1).
+ * It carries the service keys listed in ComposeService; a patch of compose.yaml that adds another key does
+ * not reach swarm.yaml (patch swarm.yaml for that).
  */
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { Stack } from '../model/normalize.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { sha256 } from './marker.js';
 import { tlsInputs } from '../model/tls.js';
 
@@ -44,7 +46,7 @@ interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-/** Where the file body came from: generated files by path relative to the output folder. */
+/** The rendered files' contents, by path relative to the output folder. */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
 /** A compose environment value that is a secret from .env: `${NAME:?…}`. */
@@ -129,7 +131,11 @@ export function swarmStackFile(stack: Stack, composeBody: string, generated: Gen
           logging: service.logging,
           deploy: omitEmpty({
             mode: oneShot ? 'replicated-job' : 'replicated',
-            replicas: oneShot ? undefined : name === 'otel-collector' ? stack.swarm.collectorReplicas : 1,
+            replicas: oneShot
+              ? undefined
+              : name === SERVICE_NAMES.collector
+                ? stack.swarm.collectorReplicas
+                : 1,
             endpoint_mode: stack.swarm.endpointMode,
             resources: service.mem_limit
               ? { limits: { memory: service.mem_limit.replace(/m$/, 'M') } }

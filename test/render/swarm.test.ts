@@ -131,6 +131,25 @@ describe('swarm.yaml', () => {
     );
   });
 
+  it('takes patches of its own, and those of compose.yaml for the keys it carries', async () => {
+    const swarm = swarmOf(
+      await planOfObject(
+        raw({
+          patches: [
+            { file: 'swarm.yaml', merge: { services: { grafana: { deploy: { labels: { team: 'obs' } } } } } },
+            {
+              file: 'compose.yaml',
+              merge: { services: { grafana: { environment: { GF_LOG_LEVEL: 'warn' } } } },
+            },
+          ],
+        }),
+      ),
+    );
+    const grafana = swarm.services.grafana!;
+    expect((grafana.deploy as { labels?: Record<string, string> }).labels).toEqual({ team: 'obs' });
+    expect(grafana.environment).toMatchObject({ GF_LOG_LEVEL: 'warn' });
+  });
+
   it('keeps every config and secret name within the 64 characters Swarm allows', async () => {
     const long = 'a'.repeat(40);
     const swarm = swarmOf(await planOfObject({ ...raw({ tls: { enabled: true } }), name: long }));
