@@ -23,14 +23,11 @@ export interface DownOptions extends CommandContext {
 export async function down(options: DownOptions): Promise<{ stack: string; volumesRemoved: boolean }> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'down', options.invokedIn);
+  const volumes = stackVolumes(stack).map((v) => `${stack.name}_${v}`);
   if (stack.target === 'swarm') {
     if (options.volumes) {
       throw new OperationError(
-        `the volumes of ${stack.name} live on the swarm nodes that ran its services (swarm.placement): remove them there once the stack is down ("docker volume rm ${stackVolumes(
-          stack,
-        )
-          .map((v) => `${stack.name}_${v}`)
-          .join(' ')}" on each such node)`,
+        `the volumes of ${stack.name} live on the swarm nodes that ran its services (swarm.placement): remove them there once the stack is down ("docker volume rm ${volumes.join(' ')}" on each such node)`,
       );
     }
     await assertSwarmManager(stack);
@@ -38,7 +35,6 @@ export async function down(options: DownOptions): Promise<{ stack: string; volum
     io.out(`${stack.name} is down on the swarm; its volumes stay on their nodes.`);
     return { stack: stack.name, volumesRemoved: false };
   }
-  const volumes = stackVolumes(stack).map((v) => `${stack.name}_${v}`);
   if (options.volumes && !options.yes) {
     if (!io.ask)
       throw new UsageError("--volumes deletes the stack's data; add --yes to confirm when not on a terminal");

@@ -7,8 +7,8 @@ import { ComposeProject } from '../docker/compose.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { projectServices, type Stack } from '../model/normalize.js';
+import { serviceLogs } from '../docker/swarm.js';
 import { assertSwarmManager } from '../runtime/swarm.js';
-import { execa } from 'execa';
 import { didYouMean } from '../model/rules.js';
 import { findStackFiles, loadStacks } from '../project.js';
 import { pickStack } from '../runtime/select-stack.js';
@@ -56,20 +56,8 @@ async function swarmLogs(stack: Stack, services: string[], options: LogsOptions)
     throw new UsageError('on a swarm, --follow takes one service: "stackgen logs <service> --follow"');
   await assertSwarmManager(stack);
   for (const service of chosen) {
-    const result = await execa(
-      'docker',
-      [
-        'service',
-        'logs',
-        ...(options.follow ? ['--follow'] : []),
-        ...(options.tail ? ['--tail', options.tail] : []),
-        `${stack.name}_${service}`,
-      ],
-      { stdio: 'inherit', reject: false },
-    );
-    if (result.exitCode !== 0 && !result.isTerminated)
-      throw new OperationError(
-        `docker service logs ${stack.name}_${service} failed (exit code ${result.exitCode})`,
-      );
+    const exitCode = await serviceLogs(`${stack.name}_${service}`, options);
+    if (exitCode !== 0 && exitCode !== null)
+      throw new OperationError(`docker service logs ${stack.name}_${service} failed (exit code ${exitCode})`);
   }
 }

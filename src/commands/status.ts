@@ -108,7 +108,7 @@ export async function status(options: StatusOptions): Promise<StatusReport> {
 async function swarmStatus(options: StatusOptions, stack: Stack): Promise<StatusReport> {
   const { io } = options;
   await assertSwarmManager(stack);
-  const services = await stackServices(stack);
+  const services = await stackServices(stack.name);
   const report = {
     stack: stack.name,
     file: stack.sourceFile,

@@ -8,7 +8,8 @@ import { execa } from 'execa';
 const docker = (args: string[], timeout?: number) =>
   execa('docker', args, { reject: false, ...(timeout ? { timeout } : {}) });
 
-const lines = (text: unknown): string[] =>
+/** The non-empty lines of a command's output, trimmed (docker/swarm.ts reads answers the same way). */
+export const lines = (text: unknown): string[] =>
   String(text ?? '')
     .split('\n')
     .map((line) => line.trim())

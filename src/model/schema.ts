@@ -72,7 +72,7 @@ const promDuration = z
   .string()
   .regex(/^(\d+(ms|s|m|h|d|w|y))+$/, { message: 'expected a Prometheus duration such as 15s, 12h or 15d' });
 /** A Prometheus duration in milliseconds (`1d12h` is 129600000). */
-export function promDurationMs(text: string): number {
+function promDurationMs(text: string): number {
   const unit: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, y: 31536e6 };
   let total = 0;
   for (const [, n, u] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u!]!;

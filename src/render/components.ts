@@ -18,9 +18,6 @@ import { PROMETHEUS } from './views/prometheus.js';
 import { SIGNOZ } from './views/signoz.js';
 import { swarmStackFile } from './swarm.js';
 
-/** Where a derived file finds compose.yaml's body (without its header) among the rendered files. */
-export const COMPOSE_BODY = '\0compose.yaml body';
-
 export type { ComponentFile, EndpointContext };
 
 export const COMPONENTS: Component[] = [
@@ -46,8 +43,7 @@ export const COMPONENTS: Component[] = [
               path: 'swarm.yaml',
               template: '',
               format: 'yaml' as const,
-              derive: (files: ReadonlyMap<string, string>) =>
-                swarmStackFile(stack, files.get(COMPOSE_BODY)!, files),
+              derive: (files: ReadonlyMap<string, string>) => swarmStackFile(stack, files),
               readme: {
                 description:
                   'The same services on a Docker Swarm (docker stack deploy): configs and secrets, overlay networks, placement.',

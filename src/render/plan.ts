@@ -7,7 +7,7 @@ import { renderTemplate } from './templates.js';
 import { tlsInputs } from '../model/tls.js';
 import { buildView } from './view.js';
 import { buildReadme } from './readme.js';
-import { COMPOSE_BODY, componentFiles, serviceTemplates, type ComponentFile } from './components.js';
+import { componentFiles, serviceTemplates, type ComponentFile } from './components.js';
 import type { Secret } from './secret-names.js';
 import { patchBody, unknownPatchTargets } from './patches.js';
 import path from 'node:path';
@@ -47,18 +47,17 @@ export function renderStack(stack: Stack): RenderPlan {
   );
   if (unknown) throw unknown;
   // compose.yaml labels each service with the hash of the files it mounts: rendered once those are.
-  const bodies = new Map<string, string>();
+  const contents = new Map<string, string>();
   const render = (spec: ComponentFile, hashes: Record<string, string> = {}): RenderedFile => {
     const context = spec.view ?? { ...view, configHashes: hashes };
-    const made = spec.derive ? spec.derive(bodies) : renderTemplate(spec.template, context);
+    const made = spec.derive ? spec.derive(contents) : renderTemplate(spec.template, context);
     const body = patchBody(stack, spec, tidy(made, spec.format));
-    if (spec.path === 'compose.yaml') bodies.set(COMPOSE_BODY, body);
     const file = {
       path: spec.path,
       format: spec.format,
       content: withHeader(spec.format, stack.sourceFile, body),
     };
-    bodies.set(file.path, file.content);
+    contents.set(file.path, file.content);
     return file;
   };
   const files = specs.filter((s) => !RENDERED_LAST.includes(s.path) && !s.derive).map((s) => render(s));

@@ -52,8 +52,9 @@ export type GeneratedFiles = ReadonlyMap<string, string>;
 /** A compose environment value that is a secret from .env: `${NAME:?…}`. */
 const SECRET_VALUE = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}$/;
 
-export function swarmStackFile(stack: Stack, composeBody: string, generated: GeneratedFiles): string {
-  const compose = parse(composeBody) as ComposeFile;
+export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string {
+  // Its header is comments, which parsing leaves out.
+  const compose = parse(generated.get('compose.yaml')!) as ComposeFile;
   // The user's dashboards and rule files, read at load, are mounted the same way: configs by content.
   const files = new Map(generated);
   for (const source of [...stack.extensions.dashboards, ...stack.extensions.ruleFiles])

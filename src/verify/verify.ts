@@ -223,9 +223,7 @@ async function sendSpan(
     const key = protocol === 'grpc' ? 'otlpGrpc' : 'otlpHttp';
     return skip(`not published to this machine (exposure.ports.collector.${key} is false)`);
   }
-  // Exactly what "stackgen env --from host" tells an application.
-  const env = new Map(otelEnvironment(stack, { from: 'host', protocol, projectRoot: context.projectRoot }));
-  const endpoint = env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
+  const endpoint = hostEndpoint(context, protocol);
   const url = protocol === 'grpc' ? endpoint : `${endpoint}/v1/traces`;
   try {
     const traceId = await sendSyntheticSpan({
@@ -396,11 +394,7 @@ async function logsInLoki(context: VerifyContext, report: VerifyReport, deadline
     return skip('not published to this machine (exposure.ports.collector.otlpHttp is false)');
   const lookup = logLookup(context);
   if ('skip' in lookup) return skip(lookup.skip);
-  // Exactly what "stackgen env --from host" tells an application.
-  const env = new Map(
-    otelEnvironment(stack, { from: 'host', protocol: 'http', projectRoot: context.projectRoot }),
-  );
-  const endpoint = env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
+  const endpoint = hostEndpoint(context, 'http');
   const url = `${endpoint}/v1/logs`;
   const marker = `stackgen verify log ${randomBytes(6).toString('hex')}`;
   const since = Date.now();
@@ -431,6 +425,12 @@ async function logsInLoki(context: VerifyContext, report: VerifyReport, deadline
     `Loki did not return the record "${marker}" within the time limit (${lookup.api}: ${last})`,
     `the collector accepted it: look for export errors in "stackgen logs ${stack.name} otel-collector loki"; or give it longer with --timeout`,
   );
+}
+
+/** The OTLP endpoint an app on this machine sends to: exactly what "stackgen env --from host" gives it. */
+function hostEndpoint({ stack, projectRoot }: VerifyContext, protocol: Protocol): string {
+  const env = new Map(otelEnvironment(stack, { from: 'host', protocol, projectRoot }));
+  return env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -17,13 +17,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { eventually } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
+import { swarmLab } from '../swarm/lab.js';
 
-const CLUSTER = path.resolve(import.meta.dirname, '../swarm/cluster.sh');
 const LAB = '/tmp/stackgen-swarm-test';
-const env = { SWARM_LAB: LAB, SWARM_NODES: '3' };
-const cluster = (...args: string[]) => execa('bash', [CLUSTER, ...args], { env });
-const node = (n: number, ...args: string[]) =>
-  execa('docker', ['-H', `unix://${LAB}/n${n}/docker.sock`, ...args], { reject: false });
+const { cluster, node, runningOn } = swarmLab(LAB);
 
 beforeAll(async () => {
   await buildStandins();
@@ -89,19 +86,7 @@ describe.sequential('a real three-node swarm on this machine', () => {
       'smoke',
     );
     expect(deploy.exitCode, deploy.stderr).toBe(0);
-    const placed = async (service: string) =>
-      (
-        await node(
-          1,
-          'service',
-          'ps',
-          `smoke_${service}`,
-          '--filter',
-          'desired-state=running',
-          '--format',
-          '{{.Node}} {{.CurrentState}}',
-        )
-      ).stdout;
+    const placed = (service: string) => runningOn(`smoke_${service}`);
     await eventually(async () => ((await placed('client')).includes('Running') ? true : undefined), 60);
     expect(await placed('web')).toMatch(/^sgsw-n2 Running/);
     expect(await placed('client')).toMatch(/^sgsw-n3 Running/);

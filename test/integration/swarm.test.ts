@@ -7,21 +7,19 @@
  * binary). Stand-ins (fakes, see standins/README.md): the collector, Jaeger, Grafana, an app. These kernels
  * have no IPVS, so the stack uses swarm.endpointMode dnsrr; VIPs and the ingress mesh are not covered here.
  */
-import { execa } from 'execa';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createProject, eventually, stackgenIn } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
+import { swarmLab } from '../swarm/lab.js';
 
-const CLUSTER = path.resolve(import.meta.dirname, '../swarm/cluster.sh');
 const LAB = '/tmp/stackgen-swarm-stack';
-const clusterEnv = { SWARM_LAB: LAB, SWARM_NODES: '3' };
-const cluster = (...args: string[]) => execa('bash', [CLUSTER, ...args], { env: clusterEnv });
-const MANAGER = `unix://${LAB}/n1/docker.sock`;
-const node = (n: number, ...args: string[]) =>
-  execa('docker', ['-H', `unix://${LAB}/n${n}/docker.sock`, ...args], { reject: false });
+const { cluster, node, manager: MANAGER, runningOn } = swarmLab(LAB);
+/** The nodes of a service's running tasks: a data service has one. */
+const nodesOf = async (service: string) =>
+  (await runningOn(service)).split('\n').map((line) => line.split(' ')[0]);
 const NAME = 'sgswarm';
 
 let project: string | undefined;
@@ -87,19 +85,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toContain(`${NAME} is up on the swarm (4 services`);
     for (const service of ['jaeger', 'prometheus', 'grafana']) {
-      const nodes = (
-        await node(
-          1,
-          'service',
-          'ps',
-          `${NAME}_${service}`,
-          '--filter',
-          'desired-state=running',
-          '--format',
-          '{{.Node}}',
-        )
-      ).stdout;
-      expect(nodes, service).toBe('sgsw-n2');
+      expect(await nodesOf(`${NAME}_${service}`), service).toEqual(['sgsw-n2']);
     }
     // Grafana read its admin password from the Swarm secret stackgen made from .env.
     const env = await readFile(path.join(project!, `deploy/${NAME}/.env`), 'utf8');
@@ -231,19 +217,7 @@ images:
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/tempo-init\s+0\/1 \(1\/1 completed\)\s+sgsw-n2/);
     for (const service of ['tempo', 'loki', 'prometheus', 'grafana']) {
-      const nodes = (
-        await node(
-          1,
-          'service',
-          'ps',
-          `${TEMPO}_${service}`,
-          '--filter',
-          'desired-state=running',
-          '--format',
-          '{{.Node}}',
-        )
-      ).stdout;
-      expect(nodes, service).toBe('sgsw-n2');
+      expect(await nodesOf(`${TEMPO}_${service}`), service).toEqual(['sgsw-n2']);
     }
   });
 

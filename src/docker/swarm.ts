@@ -1,0 +1,141 @@
+/**
+ * What stackgen asks a Docker Swarm, each through one typed verb, like docker/engine.ts for one engine:
+ * the engine's place in the swarm, the nodes and their labels, a stack's deploy, services, tasks and
+ * removal. runtime/swarm.ts decides what the answers mean.
+ */
+import { execa } from 'execa';
+import { OperationError } from '../errors.js';
+import { firstLine } from './cli.js';
+import { lines } from './engine.js';
+
+const docker = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
+  execa('docker', args, { reject: false, ...options });
+
+/** docker's own words of a failed command. */
+const failure = (result: { exitCode?: number; stderr?: unknown }) =>
+  firstLine(String(result.stderr ?? '')) || `exit code ${result.exitCode}`;
+
+/** The engine's place in a swarm: `state` is "active" in one; `manager` when it can take stack commands. */
+export async function swarmRole(): Promise<{ error?: string; state: string; manager: boolean }> {
+  const info = await docker(['info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}']);
+  if (info.exitCode !== 0) return { error: failure(info), state: '', manager: false };
+  const [state = '', manager] = info.stdout.trim().split(' ');
+  return { state, manager: manager === 'true' };
+}
+
+export async function swarmNodes(): Promise<{ hostname: string; labels: Record<string, string> }[]> {
+  const ids = lines((await docker(['node', 'ls', '-q'])).stdout);
+  const format = '{{.Description.Hostname}} {{json .Spec.Labels}}';
+  const inspected = await docker(['node', 'inspect', '--format', format, ...ids]);
+  return lines(inspected.stdout).map((line) => {
+    const space = line.indexOf(' ');
+    return {
+      hostname: line.slice(0, space),
+      labels: (JSON.parse(line.slice(space + 1)) ?? {}) as Record<string, string>,
+    };
+  });
+}
+
+/** docker stack deploy of a file in `dir`, with the environment its interpolation reads; what it did. */
+export async function stackDeploy(options: {
+  dir: string;
+  file: string;
+  stack: string;
+  resolveImage: string;
+  env: Record<string, string>;
+}): Promise<string[]> {
+  const { dir, file, stack, resolveImage, env } = options;
+  const args = ['stack', 'deploy', '--prune', '--resolve-image', resolveImage, '-c', file, stack];
+  const result = await docker(args, { cwd: dir, env });
+  if (result.exitCode !== 0) throw new OperationError(`docker stack deploy failed: ${failure(result)}`);
+  return lines(result.stdout);
+}
+
+export interface SwarmService {
+  service: string;
+  mode: string;
+  /** "1/1", or for a job "0/1 (1/1 completed)". */
+  replicas: string;
+  /** The node of each task that should be running, and its state. */
+  tasks: { node: string; state: string; error: string }[];
+  /** A rolling update under way or stuck ("updating", "paused", "rollback_started", …), else "". */
+  update: string;
+}
+
+/** Each service of the stack with its tasks and update state (`service` without the stack's prefix). */
+export async function stackServices(stack: string): Promise<SwarmService[]> {
+  const format = '{{.Name}}\t{{.Mode}}\t{{.Replicas}}';
+  const listed = lines((await docker(['stack', 'services', stack, '--format', format])).stdout).map((line) =>
+    line.split('\t'),
+  );
+  if (listed.length === 0) return [];
+  const names = listed.map(([name = '']) => name);
+  // One inspect for all of them: name, then the state of a rolling update, if any.
+  const updateFormat = '{{.Spec.Name}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}';
+  const updates = new Map(
+    lines((await docker(['service', 'inspect', '--format', updateFormat, ...names])).stdout).map(
+      (line): [string, string] => {
+        const [name = '', state = ''] = line.split('\t');
+        return [name, state];
+      },
+    ),
+  );
+  return Promise.all(
+    listed.map(async ([name = '', mode = '', replicas = '']) => {
+      const taskFormat = '{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}';
+      const ps = await docker(['service', 'ps', name, '--no-trunc', '--format', taskFormat]);
+      const all = lines(ps.stdout)
+        .map((l) => l.split('\t'))
+        .map(([node = '', desired = '', state = '', error = '']) => ({ node, desired, state, error }));
+      // The tasks meant to run (or that completed, for a job); else the latest, whose error says why.
+      const current = all.filter((t) => t.desired === 'Running' || /^Complete/.test(t.state));
+      const tasks = (current.length ? current : all.slice(0, 1)).map(({ node, state, error }) => ({
+        node,
+        state,
+        error,
+      }));
+      const service = name.slice(stack.length + 1);
+      return { service, mode, replicas, tasks, update: updates.get(name) ?? '' };
+    }),
+  );
+}
+
+const namespace = (stack: string) => ['--filter', `label=com.docker.stack.namespace=${stack}`];
+
+/** Removes the stack's configs and secrets that no service uses (the swarm refuses those in use). */
+export async function removeUnusedObjects(stack: string): Promise<void> {
+  for (const kind of ['config', 'secret']) {
+    const names = lines((await docker([kind, 'ls', ...namespace(stack), '--format', '{{.Name}}'])).stdout);
+    if (names.length) await docker([kind, 'rm', ...names]);
+  }
+}
+
+export async function stackRemove(stack: string): Promise<void> {
+  const result = await docker(['stack', 'rm', stack]);
+  if (result.exitCode !== 0) throw new OperationError(`docker stack rm failed: ${failure(result)}`);
+}
+
+/** Whether the swarm still has services or networks of the stack. */
+export async function stackLeft(stack: string): Promise<boolean> {
+  const [services, networks] = await Promise.all([
+    docker(['service', 'ls', ...namespace(stack), '-q']),
+    docker(['network', 'ls', ...namespace(stack), '-q']),
+  ]);
+  return Boolean(services.stdout.trim() || networks.stdout.trim());
+}
+
+/** docker service logs of one service, on this terminal; its exit code (null when interrupted). */
+export async function serviceLogs(
+  service: string,
+  options: { follow: boolean; tail: string | undefined },
+): Promise<number | null> {
+  const args = [
+    'service',
+    'logs',
+    ...(options.follow ? ['--follow'] : []),
+    ...(options.tail ? ['--tail', options.tail] : []),
+    service,
+  ];
+  const result = await execa('docker', args, { stdio: 'inherit', reject: false });
+  return result.isTerminated ? null : (result.exitCode ?? null);
+}

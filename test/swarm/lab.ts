@@ -1,0 +1,31 @@
+/** A three-node swarm of cluster.sh, as the Swarm suites drive it: the script, and docker on each node. */
+import { execa } from 'execa';
+import path from 'node:path';
+
+const CLUSTER = path.resolve(import.meta.dirname, 'cluster.sh');
+
+/** `lab` is the folder under /tmp the nodes keep their state in; one per suite. */
+export function swarmLab(lab: string) {
+  const env = { SWARM_LAB: lab, SWARM_NODES: '3' };
+  const node = (n: number, ...args: string[]) =>
+    execa('docker', ['-H', `unix://${lab}/n${n}/docker.sock`, ...args], { reject: false });
+  return {
+    cluster: (...args: string[]) => execa('bash', [CLUSTER, ...args], { env }),
+    node,
+    manager: `unix://${lab}/n1/docker.sock`,
+    /** The nodes running the tasks a service wants running, as the manager lists them. */
+    runningOn: async (service: string) =>
+      (
+        await node(
+          1,
+          'service',
+          'ps',
+          service,
+          '--filter',
+          'desired-state=running',
+          '--format',
+          '{{.Node}} {{.CurrentState}}',
+        )
+      ).stdout,
+  };
+}
