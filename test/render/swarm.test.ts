@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RenderPlan } from '../../src/render/plan.js';
-import { described, loadObject, planOfObject } from '../helpers/plan.js';
+import { StackInvalidError } from '../../src/errors.js';
+import { described, loadObject, planOf, planOfObject } from '../helpers/plan.js';
 
 interface SwarmFile {
   services: Record<
@@ -229,6 +230,37 @@ describe('target: swarm in the stack file', () => {
     expect(await errors({ swarm: { publish: 'ingress', endpointMode: 'dnsrr' } })).toEqual([
       'swarm.publish: ingress needs swarm.endpointMode: vip (Swarm refuses ingress ports with dnsrr)',
     ]);
+  });
+
+  it('names the field of a bad value, with what it expects', async () => {
+    expect(await errors({ target: 'kubernetes' })).toEqual([
+      'target: expected one of compose, swarm, got "kubernetes"',
+    ]);
+    expect(await errors({ swarm: { placement: { data: 'observability' } } })).toEqual([
+      'swarm.placement.data: expected a node label as key=value, such as observability.data=true, got "observability"',
+    ]);
+    expect(await errors({ swarm: { placement: { services: { prometheus: 'a b=c' } } } })).toEqual([
+      'swarm.placement.services.prometheus: expected a node label as key=value, such as observability.data=true, got "a b=c"',
+    ]);
+    expect(await errors({ swarm: { collectorReplicas: 0 } })).toEqual([
+      'swarm.collectorReplicas: must be at least 1, got number 0',
+    ]);
+    expect(await errors({ swarm: { resolveImage: 'sometimes' } })).toEqual([
+      'swarm.resolveImage: expected one of always, changed, never, got "sometimes"',
+    ]);
+  });
+
+  it('locates them in the stack file, by line and column', async () => {
+    const text =
+      'name: demo\nbackend: tempo\nloki:\n  enabled: true\n  retention: 12h\ntarget: swarm\nswarm:\n  placement:\n    data: nolabel\n';
+    const error = await planOf(text).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StackInvalidError);
+    expect((error as Error).message).toMatch(
+      /^stacks\/demo\.yaml:5:14 loki\.retention: expected whole days/m,
+    );
+    expect((error as Error).message).toMatch(
+      /^stacks\/demo\.yaml:9:11 swarm\.placement\.data: expected a node label/m,
+    );
   });
 
   it('says a swarm section has no effect with target: compose', async () => {
