@@ -2,6 +2,7 @@
  * Errors that end a command. `main.ts` is the only place that turns them into exit codes:
  * 0 success, 1 a check or an operation failed, 2 invalid input or usage.
  */
+import { compareText } from './compare.js';
 
 /** A problem found in a stack file, located at its source. */
 export interface Issue {
@@ -24,7 +25,7 @@ export function formatIssue(issue: Issue): string {
 
 /** Orders issues as a reader walks the file: by file, then line, then column. */
 export function byPosition(a: Issue, b: Issue): number {
-  return a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
+  return compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
 }
 
 /** Base of every error that maps to an exit code. Its message is shown to the user as is. */

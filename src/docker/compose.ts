@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Stack } from '../model/normalize.js';
 import type { Docker } from './cli.js';
+import { compareText } from '../compare.js';
 
 export type ServiceState =
   'running' | 'created' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing' | 'not created';
@@ -105,7 +106,7 @@ export class ComposeProject {
       .split('\n')
       .filter(Boolean)
       .map(parsePsLine)
-      .sort((a, b) => a.service.localeCompare(b.service));
+      .sort((a, b) => compareText(a.service, b.service));
   }
 }
 

@@ -4,6 +4,7 @@
  * question the engine cannot answer gives the empty answer, and the caller decides what that means.
  */
 import { execa } from 'execa';
+import { compareText } from '../compare.js';
 
 const docker = (args: string[], timeout?: number) =>
   execa('docker', args, { reject: false, ...(timeout ? { timeout } : {}) });
@@ -162,5 +163,5 @@ export async function projectVolumeSizes(project: string): Promise<{ name: strin
   return volumes
     .filter((v) => v.Labels.split(',').includes(`com.docker.compose.project=${project}`))
     .map((v) => ({ name: v.Name, size: v.Size }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
 }

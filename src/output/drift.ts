@@ -8,6 +8,7 @@ import path from 'node:path';
 import { headerIntact, sha256 } from '../render/marker.js';
 import type { RenderPlan } from '../render/plan.js';
 import { FolderGuard, isPlainRelative, type DiskEntry } from './paths.js';
+import { compareText } from '../compare.js';
 
 export const MANIFEST_PATH = '.stackgen/manifest.json';
 
@@ -85,7 +86,7 @@ export async function compareWithDisk(
       disk: entry.content,
     });
   }
-  return states.sort((a, b) => a.path.localeCompare(b.path));
+  return states.sort((a, b) => compareText(a.path, b.path));
 }
 
 function notAFile(entry: DiskEntry): Pick<FileState, 'notAFile'> {

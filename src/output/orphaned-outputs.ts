@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Stack } from '../model/normalize.js';
 import { MANIFEST_PATH } from './drift.js';
 import { readEntry } from './paths.js';
+import { compareText } from '../compare.js';
 
 export interface OrphanedOutput {
   /** Relative to the root, forward slashes. */
@@ -46,7 +47,7 @@ export async function orphanedOutputs(root: string, stacks: Stack[]): Promise<Or
     }
   };
   await visit('', 0);
-  return found.sort((a, b) => a.output.localeCompare(b.output));
+  return found.sort((a, b) => compareText(a.output, b.output));
 }
 
 /** What to tell about one: where it came from, and how to be rid of it. */

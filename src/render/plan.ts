@@ -11,6 +11,7 @@ import { componentFiles, serviceTemplates, type ComponentFile } from './componen
 import type { Secret } from './secret-names.js';
 import { patchBody, unknownPatchTargets } from './patches.js';
 import path from 'node:path';
+import { compareText } from '../compare.js';
 
 export type { Secret };
 
@@ -65,7 +66,7 @@ export function renderStack(stack: Stack): RenderPlan {
   files.push(...specs.filter((s) => RENDERED_LAST.includes(s.path)).map((s) => render(s, hashes)));
   // Made from the files above (swarm.yaml from compose.yaml).
   files.push(...specs.filter((s) => s.derive).map((s) => render(s)));
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => compareText(a.path, b.path));
   return { stack, files, secrets: view.secrets, inputs: [...tlsInputs(stack), ...userInputs(stack)] };
 }
 

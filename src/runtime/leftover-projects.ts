@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { STACKS_DIR } from '../project-root.js';
+import { compareText } from '../compare.js';
 
 export interface LeftoverProject {
   project: string;
@@ -27,7 +28,7 @@ export async function leftoverProjects(root: string): Promise<LeftoverProject[]>
   }
   return [...found]
     .map(([project, file]) => ({ project, file }))
-    .sort((a, b) => a.project.localeCompare(b.project));
+    .sort((a, b) => compareText(a.project, b.project));
 }
 
 /** The `name:` of each stack file, read without validating it. */

@@ -8,6 +8,7 @@ import type { ComposeProject } from '../docker/compose.js';
 import { absentImages, containerIds, inspectContainers, projectVolumeSizes } from '../docker/engine.js';
 import { OperationError } from '../errors.js';
 import { firstLine } from '../docker/cli.js';
+import { compareText } from '../compare.js';
 
 export type ServiceAction = 'create' | 'recreate' | 'unchanged' | 'remove';
 
@@ -115,7 +116,7 @@ export async function serviceChanges(
     : {};
 
   const services: ServiceChange[] = [];
-  for (const [service, hash] of [...hashes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [service, hash] of [...hashes].sort(([a], [b]) => compareText(a, b))) {
     const container = byService.get(service);
     if (!container) services.push({ service, action: 'create', reasons: [] });
     else if (container.Config.Labels?.['com.docker.compose.config-hash'] === hash)

@@ -119,13 +119,13 @@ describe('stackgen generate', () => {
     expect(io.stdout).toEqual([
       'deploy/demo: out of date with stacks/demo.yaml',
       '  stale                     .stackgen/manifest.json',
+      '  missing                   README.md',
       '  orphaned                  apps/web.override.yaml',
       '  stale                     collector/config.yaml',
       '  stale                     compose.yaml',
       '  hand-edited               prometheus/prometheus.yml',
       // Its memory alert follows collector.memoryLimitMiB.
       '  stale                     prometheus/rules/stack-health.yml',
-      '  missing                   README.md',
     ]);
     expect(await readTree(cwd)).toEqual(before);
   });
