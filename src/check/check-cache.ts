@@ -1,10 +1,10 @@
 /**
- * The verdicts of checks that look at one rendered file alone (it parses back; an app override passes the
- * compose schema; a collector config is consistent) depend only on that file's bytes and on the code that
- * checks them. Within one build of stackgen they never change, so a file that passed once is not checked
- * again: 1000 app overrides, unchanged, are not parsed back at every run, and compose.yaml is not run
- * through the compose-spec schema again. Checks that read other files of the plan (compose.yaml's mounts,
- * dashboards' datasources) run every time.
+ * The verdict of the checks of one rendered file (it parses back; an app override passes the compose
+ * schema; a collector config is consistent; compose.yaml mounts only files of the plan) depends only on that
+ * file's bytes, on what its checks read of the rest of the plan (check-plan.ts says what), and on the code
+ * that checks them. Within one build of stackgen they never change, so a file that passed once is not
+ * checked again: 1000 app overrides, unchanged, are not parsed back at every run, and compose.yaml is not
+ * run through the compose-spec schema again.
  *
  * Only the bundle has a build id (scripts/build.ts); running from source never caches. The cache lives in
  * the user's cache folder (cache-folder.ts), one file per build, and losing it only costs time.
@@ -39,8 +39,11 @@ export class CheckCache {
     }
   }
 
-  static key(filePath: string, content: string): string {
-    return createHash('sha256').update(filePath).update('\0').update(content).digest('base64url');
+  /** A verdict's key: the file's path and bytes, and whatever else of the plan its checks read. */
+  static key(filePath: string, content: string, ...reads: string[]): string {
+    const hash = createHash('sha256').update(filePath).update('\0').update(content);
+    for (const read of reads) hash.update('\0').update(read);
+    return hash.digest('base64url');
   }
 
   has(key: string): boolean {

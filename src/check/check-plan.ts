@@ -18,16 +18,16 @@ import { dashboardProblems, dashboardProviderProblems, datasourceProblems } from
 type Checker = (document: never, plan: RenderPlan) => string[];
 
 /**
- * Which check applies to which output file. A check that reads only its file has a verdict the cache can
- * keep; one that reads other files of the plan (`readsPlan`: compose.yaml's mounts, dashboards' datasources)
- * runs every time.
+ * Which check applies to which output file. A check's verdict depends on its file's bytes and, for a check
+ * that also reads other files of the plan, on what `reads` returns (compose.yaml's mounts: the plan's file
+ * names; dashboards: the datasources), so that every verdict can be kept (check-cache.ts).
  */
-const CHECKS: { file: RegExp; check: Checker; readsPlan?: true }[] = [
+const CHECKS: { file: RegExp; check: Checker; reads?: (plan: PlanReader) => string }[] = [
   { file: /^compose\.yaml$/, check: (doc: Record<string, unknown>) => composeSchemaErrors(doc) },
   {
     file: /^compose\.yaml$/,
     check: (doc: Record<string, unknown>, plan) => mountProblems(doc, plan),
-    readsPlan: true,
+    reads: (plan) => plan.fileNames(),
   },
   { file: /^apps\/.+\.override\.yaml$/, check: (doc) => composeSchemaErrors(doc) },
   { file: /^(collector|jaeger)\/config\.yaml$/, check: (doc) => collectorConfigProblems(doc) },
@@ -36,9 +36,27 @@ const CHECKS: { file: RegExp; check: Checker; readsPlan?: true }[] = [
   {
     file: /^grafana\/dashboards\/.+\.json$/,
     check: (doc, plan) => dashboardProblems(doc, datasourceUids(plan)),
-    readsPlan: true,
+    reads: (plan) => plan.datasourceFiles(),
   },
 ];
+
+/** What checks read of the whole plan, worked out once per plan however many files ask. */
+class PlanReader {
+  private names?: string;
+  private datasources?: string;
+  constructor(readonly plan: RenderPlan) {}
+
+  fileNames(): string {
+    return (this.names ??= [...this.plan.files.map((f) => f.path), '', ...this.plan.inputs].join('\n'));
+  }
+
+  datasourceFiles(): string {
+    return (this.datasources ??= this.plan.files
+      .filter((f) => f.path.startsWith('grafana/provisioning/datasources/'))
+      .map((f) => `${f.path}\n${f.content}`)
+      .join('\0'));
+  }
+}
 
 /** A problem in one rendered file. */
 export interface PlanProblem {
@@ -47,20 +65,28 @@ export interface PlanProblem {
   problem: string;
 }
 
+/** The key of a file's verdict: its bytes, and what its checks read of the rest of the plan. */
+export function verdictKey(file: RenderedFile, plan: RenderPlan, reader = new PlanReader(plan)): string {
+  const reads = CHECKS.filter((c) => c.reads && c.file.test(file.path)).map((c) => c.reads!(reader));
+  return CheckCache.key(file.path, file.content, ...reads);
+}
+
 /**
- * Every problem the checks find, per file (empty when the plan is sound). Files the cache knows passed are
- * skipped; the others that pass are added to it.
+ * Every problem the checks find, per file (empty when the plan is sound). Files whose verdict the cache
+ * knows passed are neither parsed back nor checked; the others that pass are added to it.
  */
 export function planProblems(plan: RenderPlan, cache = CheckCache.open()): PlanProblem[] {
   const problems: PlanProblem[] = [];
+  const reader = new PlanReader(plan);
   for (const file of plan.files) {
-    const key = CheckCache.key(file.path, file.content);
-    // Parsing back and the checks of this file alone passed before for these very bytes.
-    const known = cache.has(key);
-    const checks = CHECKS.filter((c) => c.file.test(file.path) && (!known || c.readsPlan));
-    if (known && checks.length === 0) continue;
-    const found = fileProblems(file, plan, checks);
-    if (!known && found.length === 0) cache.add(key);
+    const key = verdictKey(file, plan, reader);
+    if (cache.has(key)) continue;
+    const found = fileProblems(
+      file,
+      plan,
+      CHECKS.filter((c) => c.file.test(file.path)),
+    );
+    if (found.length === 0) cache.add(key);
     problems.push(...found.map((problem) => ({ file: file.path, problem })));
   }
   return problems;

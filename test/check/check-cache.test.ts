@@ -5,7 +5,7 @@ import { planOfObject, withEditedFile } from '../helpers/plan.js';
 import { describe, expect, it } from 'vitest';
 import { pruneCacheFolder } from '../../src/cache-folder.js';
 import { CheckCache } from '../../src/check/check-cache.js';
-import { planProblems } from '../../src/check/check-plan.js';
+import { planProblems, verdictKey } from '../../src/check/check-plan.js';
 import type { RenderPlan } from '../../src/render/plan.js';
 
 function plan(): Promise<RenderPlan> {
@@ -42,7 +42,7 @@ describe('the cache of check verdicts', () => {
     expect(CheckCache.open('b', folder).has('k')).toBe(false);
   });
 
-  it('skips the checks of a file whose exact bytes passed before, but not those that read other files', async () => {
+  it('skips the checks of a file whose bytes, and what its checks read of the plan, passed before', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
     const cache = CheckCache.open('b', folder);
     expect(planProblems(await plan(), cache)).toEqual([]);
@@ -57,8 +57,8 @@ describe('the cache of check verdicts', () => {
     cache.add(CheckCache.key(broken.path, broken.content));
     expect(planProblems(brokenCollector, cache)).toEqual([]);
 
-    // compose.yaml's schema verdict is kept, but its mount check reads the plan: a removed mounted file is
-    // found even with compose.yaml cached.
+    // compose.yaml's verdict is kept with the plan's file names its mount check reads: a removed mounted
+    // file is found even with compose.yaml's bytes known.
     const unknownKey = withEditedFile(await plan(), 'compose.yaml', (c) =>
       c.replace('restart: unless-stopped', 'restart: unless-stopped\n    restrat: always'),
     );
@@ -66,7 +66,7 @@ describe('the cache of check verdicts', () => {
       expect.stringContaining('must NOT have additional properties (restrat)'),
     ]);
     const composeFile = unknownKey.files.find((f) => f.path === 'compose.yaml')!;
-    cache.add(CheckCache.key(composeFile.path, composeFile.content));
+    cache.add(verdictKey(composeFile, unknownKey));
     expect(planProblems(unknownKey, cache)).toEqual([]);
     const missingMount = {
       ...(await plan()),
@@ -78,19 +78,34 @@ describe('the cache of check verdicts', () => {
         problem: expect.stringContaining('jaeger/config.yaml'),
       }),
     ]);
+
+    // A dashboard's verdict is kept with the datasources it names: one gone is found though its bytes passed.
+    const renamed = withEditedFile(await plan(), 'grafana/provisioning/datasources/datasources.yaml', (c) =>
+      c.replace('uid: prometheus', 'uid: prometheus-renamed'),
+    );
+    expect(planProblems(renamed, cache)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: expect.stringMatching(/^grafana\/dashboards\//) }),
+      ]),
+    );
   });
 
-  it('keeps at most 200 parsed stack files, the newest', () => {
+  it('keeps at most 200 parsed stack files and 40 files of compiled code, the newest', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-cache-'));
-    for (let i = 0; i < 203; i++) {
-      const file = path.join(folder, `stack-${String(i).padStart(3, '0')}.json`);
-      writeFileSync(file, '{}');
-      const at = new Date(Date.now() - (203 - i) * 1000);
-      utimesSync(file, at, at);
-    }
+    const write = (name: string, secondsAgo: number) => {
+      writeFileSync(path.join(folder, name), '{}');
+      const at = new Date(Date.now() - secondsAgo * 1000);
+      utimesSync(path.join(folder, name), at, at);
+    };
+    for (let i = 0; i < 203; i++) write(`stack-${String(i).padStart(3, '0')}.json`, 203 - i);
+    for (let i = 0; i < 42; i++) write(`code-b${String(i).padStart(2, '0')}-v20-x64-generate.bin`, 42 - i);
     pruneCacheFolder(folder);
     const left = readdirSync(folder).sort();
-    expect(left).toHaveLength(200);
-    expect(left[0]).toBe('stack-003.json');
+    expect(left.filter((f) => f.startsWith('stack-'))).toHaveLength(200);
+    expect(left).not.toContain('stack-002.json');
+    expect(left).toContain('stack-003.json');
+    expect(left.filter((f) => f.startsWith('code-'))).toHaveLength(40);
+    expect(left).not.toContain('code-b01-v20-x64-generate.bin');
+    expect(left).toContain('code-b02-v20-x64-generate.bin');
   });
 });
