@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import type { Io } from './io.js';
-import { BACKENDS } from './model/schema.js';
+import { BACKENDS } from './model/constants.js';
 import { findProjectRoot } from './project-root.js';
 import { VERSION } from './version.js';
 

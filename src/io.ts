@@ -13,14 +13,15 @@ export interface Io {
   write?(text: string): void;
 }
 
-const terminal = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-
 export const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   interactive: Boolean(process.stderr.isTTY),
   write: (text) => process.stderr.write(text),
-  ask: terminal ? ask : undefined,
+  // Asked only by the commands that may ask: opening stdin costs every other command time.
+  get ask() {
+    return process.stdin.isTTY && process.stderr.isTTY ? ask : undefined;
+  },
 };
 
 async function ask(question: string): Promise<string> {

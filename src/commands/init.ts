@@ -8,7 +8,7 @@ import { packagePath } from '../package-root.js';
 import { formatIssue, OperationError, UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { loadStackText } from '../model/load.js';
-import { BACKENDS, STACK_NAME_PATTERN, type Backend } from '../model/schema.js';
+import { BACKENDS, STACK_NAME_PATTERN, type Backend } from '../model/constants.js';
 import { folderLock, withLock } from '../lock.js';
 import { applyChanges, recoverInterrupted } from '../output/atomic.js';
 import { readEntry } from '../output/paths.js';

@@ -4,7 +4,7 @@
  * against these.
  */
 import { createHash } from 'node:crypto';
-import type { Dashboard } from './schema.js';
+import type { Dashboard } from './constants.js';
 import type { Stack } from './normalize.js';
 
 /** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */

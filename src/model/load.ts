@@ -10,7 +10,8 @@ import { normalPath, type Stack } from './normalize.js';
 import { readAppFacts } from './app-facts.js';
 import { checkUserFiles } from './user-file-checks.js';
 import { readUserFiles } from './user-files.js';
-import { finishStack, parseStack, type PathIssue } from './validate.js';
+import type { StackParsed } from './schema.js';
+import { finishStack, type PathIssue } from './validate.js';
 import { locate, type Source } from './locate.js';
 import { ParsedStackCache } from './parse-cache.js';
 
@@ -39,15 +40,16 @@ export async function loadStackText(
   const source = lazySource(file, text);
   const yamlIssues: Issue[] = [];
   const absolute = path.resolve(root, file);
-  let raw = cache.get(absolute, text);
-  if (raw === undefined) {
-    raw = parseWithPositions(source, yamlIssues);
+  let parsed = cache.get(absolute, text) as StackParsed | undefined;
+  if (parsed === undefined) {
+    const raw = parseWithPositions(source, yamlIssues);
+    const result = (await import('./parse.js')).parseStack(raw);
+    if (!result.parsed)
+      throw new StackInvalidError([...yamlIssues, ...result.issues.map((i) => locate(source, i))]);
+    parsed = result.parsed;
     // Kept only when parsing had nothing to say, so a later run from the cache misses no warning.
-    if (yamlIssues.length === 0) cache.put(absolute, text, raw);
+    if (yamlIssues.length === 0) cache.put(absolute, text, parsed);
   }
-
-  const { parsed, issues } = parseStack(raw);
-  if (!parsed) throw new StackInvalidError([...yamlIssues, ...issues.map((i) => locate(source, i))]);
 
   const facts = await readAppFacts(root, parsed);
   const user = await readUserFiles(root, parsed, normalPath);

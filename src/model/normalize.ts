@@ -5,16 +5,9 @@
  */
 import path from 'node:path';
 import { imageReference } from './images.js';
-import {
-  JaegerSchema,
-  SignozSchema,
-  TempoSchema,
-  TlsSchema,
-  type Backend,
-  type Dashboard,
-  type Signal,
-  type StackParsed,
-} from './schema.js';
+import { type Backend, type Dashboard, type Signal } from './constants.js';
+import type { StackParsed } from './schema.js';
+import { sectionDefaults } from './section-defaults.js';
 import { rolesFor, servicesFor, type Role } from './services.js';
 import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
@@ -135,7 +128,8 @@ export function normalizeStack(
   const applications = parsed.networks.applications ?? [{ name: `${parsed.name}-apps`, external: false }];
   const ports = parsed.exposure.ports;
   const output = normalPath(parsed.output ?? `deploy/${parsed.name}`);
-  const signoz = parsed.signoz ?? SignozSchema.parse({});
+  const defaults = sectionDefaults();
+  const signoz = parsed.signoz ?? defaults.signoz;
   const specs = servicesFor(components, { postgres: signoz.metastore === 'postgres' });
   const { versions, registry, overrides } = parsed.images;
   const own = (spec: (typeof specs)[number]) =>
@@ -172,13 +166,13 @@ export function normalizeStack(
       // Tempo's metrics generator makes them on a Tempo stack; twice would double every count.
       spanMetrics: parsed.collector.spanMetrics ?? parsed.backend !== 'tempo',
     },
-    jaeger: parsed.jaeger ?? JaegerSchema.parse({}),
-    tempo: parsed.tempo ?? TempoSchema.parse({}),
+    jaeger: parsed.jaeger ?? defaults.jaeger,
+    tempo: parsed.tempo ?? defaults.tempo,
     loki: parsed.loki,
     signoz: { ...signoz, admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name } },
     prometheus,
     grafana,
-    tls: normalTls(parsed.tls ?? TlsSchema.parse({}), output, components),
+    tls: normalTls(parsed.tls ?? defaults.tls, output, components),
     containerLogs: parsed.containerLogs,
     networks: { observability: parsed.networks.observability.name ?? `${parsed.name}-net`, applications },
     apps: parsed.apps.map((app, index) => ({

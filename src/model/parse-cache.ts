@@ -1,12 +1,14 @@
 /**
- * A stack file's parsed content, kept while its text and the build of stackgen stay the same. Parsing with
- * the positions errors are reported at is the slowest step of loading a large stack file (a 1000-app one
- * takes longer than rendering it), and positions are needed only when something is wrong: `load.ts` then
- * parses the text again. Only content JSON keeps exactly (no infinite numbers, no -0) is kept.
+ * What a stack file's text came to through YAML and the zod schema, kept while its text and the build of
+ * stackgen stay the same. Parsing with the positions errors are reported at is the slowest step of loading a
+ * large stack file (a 1000-app one takes longer than rendering it), zod is the slowest module to start, and
+ * positions are needed only when something is wrong: `load.ts` then parses the text again. Only content
+ * JSON gives back exactly (no infinite numbers, no -0, no undefined values) is kept.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { BUILD_ID, cacheFolder, writeCacheEntry } from '../cache-folder.js';
 
 interface Entry {
@@ -50,11 +52,8 @@ export class ParsedStackCache {
     if (!file) return;
     try {
       const entry: Entry = { build: this.build!, sha256: sha256(text), content };
-      const json = JSON.stringify(entry, (_, value: unknown) => {
-        if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)))
-          throw new Error('not kept exactly by JSON');
-        return value;
-      });
+      const json = JSON.stringify(entry);
+      if (!isDeepStrictEqual((JSON.parse(json) as Entry).content, content)) return;
       writeCacheEntry(file, json);
     } catch {
       // Content JSON cannot keep, a read-only home, a full disk: the next run parses again.

@@ -6,7 +6,9 @@ import { closest, distance } from 'fastest-levenshtein';
 import path from 'node:path';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
-import { PER_PROCESS_ATTRIBUTES, SwarmSchema, type StackParsed } from './schema.js';
+import { PER_PROCESS_ATTRIBUTES } from './constants.js';
+import type { StackParsed } from './schema.js';
+import { sectionDefaults } from './section-defaults.js';
 
 export type FieldPath = (string | number)[];
 
@@ -141,7 +143,7 @@ const lokiFits: Rule = ({ stack, parsed, error, warn }) => {
 /** What swarm.yaml can carry so far, and the exposure a cluster gets. */
 const swarmFits: Rule = ({ stack, parsed, error, warn }) => {
   if (stack.target !== 'swarm') {
-    if (parsed.swarm && JSON.stringify(parsed.swarm) !== JSON.stringify(SwarmSchema.parse({})))
+    if (parsed.swarm && JSON.stringify(parsed.swarm) !== JSON.stringify(sectionDefaults().swarm))
       warn(['swarm'], 'has no effect with target: compose');
     return;
   }

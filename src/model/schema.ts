@@ -4,22 +4,20 @@
  * Cross-field rules (port collisions, references) live in `rules.ts`; defaults that depend on other
  * fields (the backend, the stack name) are applied in `normalize.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import {
+  BACKENDS,
+  DASHBOARDS,
+  HISTOGRAM_QUANTILE_URL,
+  LOKI_INDEX_LABELS,
+  SIGNALS,
+  STACK_NAME_PATTERN,
+} from './constants.js';
 import { IMAGES } from './images.js';
 
-export const BACKENDS = ['signoz', 'jaeger', 'tempo'] as const;
-export type Backend = (typeof BACKENDS)[number];
-/** How each backend is named in prose. */
-export const BACKEND_NAMES: Record<Backend, string> = { jaeger: 'Jaeger', tempo: 'Tempo', signoz: 'SigNoz' };
-
-export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
-export type Signal = (typeof SIGNALS)[number];
-
-export const DASHBOARDS = ['red', 'collector'] as const;
-export type Dashboard = (typeof DASHBOARDS)[number];
-
-/** Stack names: they become file paths, the compose project name and Docker network names. */
-export const STACK_NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+// Zod compiles a parser per object schema with new Function, which pays off only when one schema parses
+// many values; stackgen parses one stack file per run, and its CLI starts faster without it.
+z.config({ jitless: true });
 
 const identifier = z
   .string()
@@ -79,10 +77,13 @@ function promDurationMs(text: string): number {
   return total;
 }
 
-/** Go durations as the collector reads them: 200ms, 5s, 1m30s. */
-const goDuration = z
-  .string()
-  .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, { message: 'expected a duration such as 200ms, 5s or 1m' });
+/**
+ * Go durations as the collector reads them: 200ms, 5s, 1m30s. Written as a string, which the bundle escapes
+ * to ASCII (bin/stackgen.js relies on it); a regular expression literal would keep the µ as it is.
+ */
+const goDuration = z.string().regex(new RegExp('^(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+$'), {
+  message: 'expected a duration such as 200ms, 5s or 1m',
+});
 
 /** An image tag, optionally pinned to a digest: `0.159.0` or `0.159.0@sha256:<64 hex>`. */
 const imageVersion = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/, {
@@ -251,42 +252,6 @@ export const TempoSchema = z
   })
   .describe('Settings of the Tempo backend (backend: tempo).');
 
-/**
- * Resource attributes Loki makes index labels of (one stream per combination): the ones naming where a log
- * comes from. Loki 3.7's own default list (pkg/loghttp/push/otlp_config.go) also holds service.instance.id,
- * k8s.pod.name, k8s.replicaset.name, k8s.job.name and container.name, which change with every process,
- * pod or run: as labels they make a stream each. Left out here, they stay on every record as structured
- * metadata, still searchable.
- */
-export const LOKI_INDEX_LABELS = [
-  'service.name',
-  'service.namespace',
-  'deployment.environment',
-  'deployment.environment.name',
-  'cloud.region',
-  'cloud.availability_zone',
-  'k8s.cluster.name',
-  'k8s.namespace.name',
-  'k8s.container.name',
-  'k8s.deployment.name',
-  'k8s.statefulset.name',
-  'k8s.daemonset.name',
-  'k8s.cronjob.name',
-];
-
-/** Resource attributes that change with every process, pod, container or run: never good Loki labels. */
-export const PER_PROCESS_ATTRIBUTES = [
-  'service.instance.id',
-  'k8s.pod.name',
-  'k8s.pod.uid',
-  'k8s.replicaset.name',
-  'k8s.job.name',
-  'container.id',
-  'container.name',
-  'host.name',
-  'process.pid',
-];
-
 export const LokiSchema = z
   .strictObject({
     enabled: z
@@ -316,10 +281,6 @@ export const LokiSchema = z
   })
   .prefault({})
   .describe('Grafana Loki, the logs store of the Jaeger and Tempo stacks.');
-
-/** Where the ClickHouse histogramQuantile function comes from (SigNoz's release on GitHub by default). */
-export const HISTOGRAM_QUANTILE_URL =
-  'https://github.com/SigNoz/signoz/releases/download/histogram-quantile%2Fv0.0.1';
 
 export const SignozSchema = z
   .strictObject({

@@ -3,7 +3,7 @@
  * steps (which run to completion before the services that need them).
  */
 import type { ImageKey } from './images.js';
-import type { Backend } from './schema.js';
+import type { Backend } from './constants.js';
 
 /** The parts of a stack a user configures and reaches (the stack file's sections and exposure keys). */
 export type Role = 'collector' | 'jaeger' | 'tempo' | 'signoz' | 'loki' | 'prometheus' | 'grafana';

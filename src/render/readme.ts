@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { BACKEND_NAMES } from '../model/schema.js';
+import { BACKEND_NAMES } from '../model/constants.js';
 import { GENERATED_TLS_DIR } from '../model/tls.js';
 import { topologyDiagram } from './topology.js';
 import { componentFiles, serviceRoles, stackEndpoints } from './components.js';

@@ -8,7 +8,7 @@
  * And Loki, for the log record verify sends: `GET /loki/api/v1/query_range` (logLookup).
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { BACKEND_NAMES } from '../model/schema.js';
+import { BACKEND_NAMES } from '../model/constants.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { describeNetworkError, request, type HttpResponse } from './http.js';
 

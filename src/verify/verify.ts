@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Stack } from '../model/normalize.js';
-import { BACKEND_NAMES } from '../model/schema.js';
+import { BACKEND_NAMES } from '../model/constants.js';
 import type { Probe } from '../runtime/health.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StackInvalidError } from '../../src/errors.js';
 import { loadStack, loadStackText } from '../../src/model/load.js';
 import { ParsedStackCache } from '../../src/model/parse-cache.js';
+import { parseStack } from '../../src/model/parse.js';
 import { stackYaml, testdir } from '../helpers/testdir.js';
 
 /** The located messages a stack text fails with. */
@@ -172,11 +173,9 @@ describe('the cache of parsed stack files (the bundle only)', () => {
 
     // What the cache holds is what is used: an entry planted for this text proves the parse was skipped.
     const [entryFile] = readdirSync(folder);
-    const entry = JSON.parse(readFileSync(path.join(folder, entryFile!), 'utf8')) as { content: object };
-    writeFileSync(
-      path.join(folder, entryFile!),
-      JSON.stringify({ ...entry, content: { name: 'planted', backend: 'tempo' } }),
-    );
+    const entry = JSON.parse(readFileSync(path.join(folder, entryFile!), 'utf8')) as object;
+    const planted = parseStack({ name: 'planted', backend: 'tempo' }).parsed;
+    writeFileSync(path.join(folder, entryFile!), JSON.stringify({ ...entry, content: planted }));
     expect((await loadStackText(root, 'stacks/demo.yaml', text, cache)).stack.name).toBe('planted');
     // Another text, or another build, parses anew.
     const changed = `${text}# edited\n`;
@@ -189,7 +188,7 @@ describe('the cache of parsed stack files (the bundle only)', () => {
     );
   });
 
-  it('keeps nothing from source, or when YAML had a warning, or a number JSON cannot keep', async () => {
+  it('keeps nothing from source, or when YAML had a warning, or content JSON cannot give back', async () => {
     const root = await testdir();
     const folder = mkdtempSync(path.join(tmpdir(), 'stackgen-parse-cache-'));
     await loadStackText(
@@ -200,9 +199,15 @@ describe('the cache of parsed stack files (the bundle only)', () => {
     );
     expect(readdirSync(folder)).toEqual([]);
     const cache = ParsedStackCache.open('b', folder);
-    await loadStackText(root, 'stacks/b.yaml', 'name: b\nbackend: jaeger\nx-note: .inf\n', cache).catch(
-      () => {},
-    );
+    await loadStackText(
+      root,
+      'stacks/b.yaml',
+      'name: b\nbackend: jaeger\nx-note: !custom text\n',
+      cache,
+    ).catch(() => {});
+    expect(readdirSync(folder)).toEqual([]);
+    for (const content of [{ n: Infinity }, { n: -0 }, { key: undefined }])
+      cache.put('/c.yaml', 'c', content);
     expect(readdirSync(folder)).toEqual([]);
   });
 });

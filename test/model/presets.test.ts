@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { IMAGES } from '../../src/model/images.js';
 import { imagesOfBackend } from '../../src/model/services.js';
-import { BACKENDS } from '../../src/model/schema.js';
+import { BACKENDS } from '../../src/model/constants.js';
 
 const STACKS = path.resolve(import.meta.dirname, '../../stacks');
 const presets = readdirSync(STACKS).filter((f) => f.endsWith('.yaml'));

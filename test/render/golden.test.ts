@@ -4,7 +4,7 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,9 +65,16 @@ describe('the built CLI', () => {
       const files = (await readdir(golden, { recursive: true, withFileTypes: true }))
         .filter((e) => e.isFile())
         .map((e) => path.relative(golden, path.join(e.parentPath, e.name)));
-      // The second run takes the parsed stack file and the check verdicts from the cache the first one filled.
+      // The second run takes the parsed stack file, the check verdicts and V8's compiled code (bin/stackgen.js)
+      // from the cache the first one filled; the third finds that code damaged, and V8 refuses it.
       const env = { XDG_CACHE_HOME: path.join(project, '.cache', name) };
-      for (const run of ['cold', 'warm']) {
+      const cache = path.join(env.XDG_CACHE_HOME, 'stackgen');
+      const compiledCode = async () =>
+        (await readdir(cache).catch(() => [])).filter((f) => /^code-.+-generate\.bin$/.test(f));
+      for (const run of ['cold', 'warm', 'damaged compiled code']) {
+        if (run === 'damaged compiled code') {
+          for (const f of await compiledCode()) await writeFile(path.join(cache, f), 'not V8 code');
+        }
         await rm(path.join(project, stack.output), { recursive: true, force: true });
         const result = await execa('node', [bin, 'generate', file], { cwd: project, reject: false, env });
         expect(result.exitCode, `${run}: ${result.stderr}`).toBe(0);
@@ -77,7 +84,10 @@ describe('the built CLI', () => {
           );
         }
       }
-      expect(existsSync(path.join(env.XDG_CACHE_HOME, 'stackgen'))).toBe(true);
+      const [code, ...others] = await compiledCode();
+      expect(others).toEqual([]);
+      // Written again after V8 refused it.
+      expect((await readFile(path.join(cache, code!))).length).toBeGreaterThan(100_000);
     },
   );
 });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LOKI_INDEX_LABELS } from '../../src/model/schema.js';
+import { LOKI_INDEX_LABELS } from '../../src/model/constants.js';
 import { otelEnvironment } from '../../src/render/otel-env.js';
 import type { RenderPlan } from '../../src/render/plan.js';
 import { loadObject, planOfObject } from '../helpers/plan.js';

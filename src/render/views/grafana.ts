@@ -6,7 +6,7 @@ import { INTERNAL_PORTS } from '../../model/ports.js';
 import path from 'node:path';
 import { DATASOURCE_UIDS, dashboardUid } from '../../model/grafana.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import type { Dashboard } from '../../model/schema.js';
+import type { Dashboard } from '../../model/constants.js';
 import {
   collectorDashboardPanels,
   DASHBOARD_SCHEMA_VERSION,
