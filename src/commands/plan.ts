@@ -4,7 +4,7 @@
  * volumes `down --volumes` would delete), changing nothing. Secrets are named, never shown.
  */
 import { createTwoFilesPatch } from 'diff';
-import { preflightDocker } from '../docker/cli.js';
+import { preflightDocker, type Docker } from '../docker/cli.js';
 import { ComposeProject } from '../docker/compose.js';
 import { ExitError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
@@ -36,9 +36,18 @@ export interface PlanReport {
   secretsAdded: string[];
   /** Development certificates generate would create. */
   certificatesCreated: string[];
-  engine: ({ reachable: true; host: string } & EnginePlan) | { reachable: false; reason: string };
+  engine: EngineReport;
   changes: boolean;
 }
+
+/**
+ * What `up` would do to the running stack (`planned: true`), or why it was not planned: the engine did not
+ * answer (`reachable: false`), Compose refused the files (`reachable: true`, with the engine's host), or the
+ * stack runs on a Swarm, where the engine is not asked (no `reachable`).
+ */
+export type EngineReport =
+  | ({ planned: true; reachable: true; host: string } & EnginePlan)
+  | { planned: false; reachable?: boolean; host?: string; reason: string };
 
 const CHANGE_OF: Record<Exclude<FileState['status'], 'current'>, FileChangeKind> = {
   missing: 'create',
@@ -58,15 +67,34 @@ async function planEngine(
   stack: Stack,
   compose: string,
   secretsCreated: string[],
-): Promise<PlanReport['engine']> {
+): Promise<EngineReport> {
+  const notPlanned = (error: unknown, host?: string): EngineReport => {
+    if (!(error instanceof ExitError)) throw error;
+    return {
+      planned: false,
+      reachable: host !== undefined,
+      ...(host ? { host } : {}),
+      reason: error.message,
+    };
+  };
+  let docker: Docker;
   try {
-    const docker = await preflightDocker();
+    docker = await preflightDocker();
+  } catch (error) {
+    return notPlanned(error);
+  }
+  try {
     const project = new ComposeProject(docker, stack, cwd);
     const env = Object.fromEntries(secretsCreated.map((name) => [name, NEW_SECRET]));
-    return { reachable: true, host: docker.host, ...(await planServices(project, compose, env)) };
+    return {
+      planned: true,
+      reachable: true,
+      host: docker.host,
+      ...(await planServices(project, compose, env)),
+    };
   } catch (error) {
-    if (!(error instanceof ExitError)) throw error;
-    return { reachable: false, reason: error.message };
+    // The engine answered; Compose (or the engine) refused what it was asked about these files.
+    return notPlanned(error, docker.host);
   }
 }
 
@@ -81,15 +109,15 @@ export async function plan(options: PlanOptions): Promise<PlanReport> {
     .map((state) => fileChange(stack.output, state));
   const compose = outcome.states.find((s) => s.path === 'compose.yaml')!.rendered!;
 
-  const engine: PlanReport['engine'] =
+  const engine: EngineReport =
     stack.target === 'swarm'
-      ? { reachable: false, reason: 'the stack runs on a Swarm (target: swarm): plan shows its files only' }
+      ? { planned: false, reason: 'the stack runs on a Swarm (target: swarm): plan shows its files only' }
       : await planEngine(cwd, stack, compose, outcome.secretsCreated);
   const changes =
     files.length > 0 ||
     outcome.secretsCreated.length > 0 ||
     outcome.certificatesCreated.length > 0 ||
-    (engine.reachable && engine.services.some((s) => s.action !== 'unchanged'));
+    (engine.planned && engine.services.some((s) => s.action !== 'unchanged'));
   const report: PlanReport = {
     stack: stack.name,
     file: stack.sourceFile,
@@ -151,8 +179,9 @@ function print(io: Io, report: PlanReport, envFile: string): void {
       : `Files in ${report.output}: up to date.`,
   );
   const { engine } = report;
-  if (!engine.reachable) {
-    io.out(`The running stack: not planned (${engine.reason.split('\n')[0]}).`);
+  if (!engine.planned) {
+    const where = engine.host ? ` on ${engine.host}` : '';
+    io.out(`The running stack${where}: not planned (${engine.reason.split('\n')[0]}).`);
   } else {
     io.out(`The running stack on ${engine.host} ("stackgen up" would):`);
     for (const line of serviceLines(engine.services)) io.out(line);

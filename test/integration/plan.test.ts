@@ -45,12 +45,14 @@ interface Report {
   secretsAdded: string[];
   engine:
     | {
+        planned: true;
         reachable: true;
+        host: string;
         services: { service: string; action: string; reasons: string[] }[];
         pulls: { service: string; image: string }[];
         volumes: { name: string; size: string }[];
       }
-    | { reachable: false; reason: string };
+    | { planned: false; reachable: boolean; host?: string; reason: string };
   changes: boolean;
 }
 
@@ -61,7 +63,7 @@ async function planJson(env: Record<string, string> = {}): Promise<Report> {
 }
 
 const actions = (report: Report) =>
-  report.engine.reachable
+  report.engine.planned
     ? Object.fromEntries(report.engine.services.map((s) => [s.service, s.action]))
     : undefined;
 
@@ -95,7 +97,7 @@ describe.sequential('stackgen plan on a running stack', () => {
       'otel-collector': 'unchanged',
       prometheus: 'unchanged',
     });
-    expect(report.engine.reachable && report.engine.volumes.map((v) => v.name)).toEqual(
+    expect(report.engine.planned && report.engine.volumes.map((v) => v.name)).toEqual(
       expect.arrayContaining([`${NAME}_grafana-data`, `${NAME}_jaeger-data`, `${NAME}_prometheus-data`]),
     );
     const text = await stackgen(['plan', '--exit-code']);
@@ -119,7 +121,7 @@ describe.sequential('stackgen plan on a running stack', () => {
     expect(diff).toMatch(/^-\s+timeout: \S+$/m);
     expect(diff).toMatch(/^\+\s+timeout: "3s"$/m);
     expect(
-      report.engine.reachable && report.engine.services.find((s) => s.service === 'otel-collector'),
+      report.engine.planned && report.engine.services.find((s) => s.service === 'otel-collector'),
     ).toEqual({
       service: 'otel-collector',
       action: 'recreate',
@@ -135,12 +137,12 @@ describe.sequential('stackgen plan on a running stack', () => {
   it('names a changed image, and an image the engine lacks as one to pull', async () => {
     await writeFile(stackFile(), stackYaml('', ABSENT_IMAGE));
     const report = await planJson();
-    expect(report.engine.reachable && report.engine.services.find((s) => s.service === 'grafana')).toEqual({
+    expect(report.engine.planned && report.engine.services.find((s) => s.service === 'grafana')).toEqual({
       service: 'grafana',
       action: 'recreate',
       reasons: [`image ${STANDINS.grafana} → ${ABSENT_IMAGE}`],
     });
-    expect(report.engine.reachable && report.engine.pulls).toEqual([
+    expect(report.engine.planned && report.engine.pulls).toEqual([
       { service: 'grafana', image: ABSENT_IMAGE },
     ]);
   });
@@ -176,13 +178,11 @@ describe.sequential('stackgen plan on a running stack', () => {
       '600',
     ]);
     const report = await planJson();
-    expect(report.engine.reachable && report.engine.services.find((s) => s.service === 'old-worker')).toEqual(
-      {
-        service: 'old-worker',
-        action: 'remove',
-        reasons: ['no longer in the stack (an orphan)'],
-      },
-    );
+    expect(report.engine.planned && report.engine.services.find((s) => s.service === 'old-worker')).toEqual({
+      service: 'old-worker',
+      action: 'remove',
+      reasons: ['no longer in the stack (an orphan)'],
+    });
     expect(report.changes).toBe(true);
     await execa('docker', ['rm', '-f', `${NAME}-old-worker`]);
   });
@@ -191,6 +191,7 @@ describe.sequential('stackgen plan on a running stack', () => {
     await writeFile(stackFile(), stackYaml('', STANDINS.grafana, false));
     const report = await planJson({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(report.engine).toEqual({
+      planned: false,
       reachable: false,
       reason: expect.stringContaining('does not answer'),
     });
@@ -201,6 +202,25 @@ describe.sequential('stackgen plan on a running stack', () => {
     expect(text.stdout).toContain(
       'The running stack: not planned (the Docker engine at unix:///nonexistent/docker.sock does not answer',
     );
+  });
+
+  it('says when the engine answered but Compose refused the files, naming what it refused', async () => {
+    const envFile = path.join(project, `deploy/${NAME}/.env`);
+    const env = await readFile(envFile, 'utf8');
+    await writeFile(envFile, `${env}BROKEN="unterminated\n`);
+    try {
+      const report = await planJson();
+      expect(report.engine).toEqual({
+        planned: false,
+        reachable: true,
+        host: expect.any(String),
+        reason: expect.stringContaining('unterminated quoted value'),
+      });
+      const text = await stackgen(['plan']);
+      expect(text.stdout).toMatch(/The running stack on \S+: not planned \(docker compose config failed/);
+    } finally {
+      await writeFile(envFile, env);
+    }
   });
 
   it('up prints the same summary before it starts, then plan finds nothing left to do', async () => {
