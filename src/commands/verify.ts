@@ -13,6 +13,8 @@ import { readSecrets } from '../output/secrets.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { probeCollector, probeCollectorFromHost, type Probe } from '../runtime/health.js';
 import { findApp, selectStack } from '../runtime/select-stack.js';
+import { publishedHosts } from '../runtime/swarm.js';
+import { hostForUrls } from '../render/endpoints.js';
 import {
   syntheticServiceName,
   verifyAppOf,
@@ -33,11 +35,14 @@ export interface VerifyOptions extends CommandContext {
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { cwd, io } = options;
   const { stack } = await selectStack(cwd, io, options.stack, 'verify', options.invokedIn);
-  if (stack.target === 'swarm') {
+  if (stack.target === 'swarm' && options.app !== undefined) {
     throw new OperationError(
-      `verify asks the stack through ports published on this machine, which a Swarm stack does not have (target: swarm); check it from a container on its overlay network for now, or run the stack with target: compose to verify it`,
+      `verify --app checks an app's compose containers on this engine; ${stack.name} runs on a Swarm (target: swarm), where the apps are yours to deploy: run "stackgen verify ${stack.name}" for the stack itself`,
     );
   }
+  // On a swarm, each service is asked on the node that publishes its ports; else where the stack binds them.
+  const hostOf =
+    stack.target === 'swarm' ? await publishedHosts(stack) : () => hostForUrls(stack.exposure.bindAddress);
   const secrets = await readSecrets(cwd, stack);
   const tls = stack.tls.paths;
   let ca: string | undefined;
@@ -64,7 +69,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     secrets,
     ca,
     timeoutMs: options.timeout * 1000,
-    probeCollector: async () => (await probeCollectorFromHost(stack)) ?? probeThroughDocker(stack, cwd),
+    hostOf,
+    probeCollector: async () =>
+      (await probeCollectorFromHost(stack, hostOf(SERVICE_NAMES.collector))) ??
+      (stack.target === 'swarm' ? undefined : probeThroughDocker(stack, cwd)),
     onHop: options.json ? undefined : (hop: HopResult) => printHop(io, hop),
   };
   if (app) await preflightDocker();

@@ -15,23 +15,39 @@ const docker = (args: string[], options: { cwd?: string; env?: Record<string, st
 const failure = (result: { exitCode?: number; stderr?: unknown }) =>
   firstLine(String(result.stderr ?? '')) || `exit code ${result.exitCode}`;
 
-/** The engine's place in a swarm: `state` is "active" in one; `manager` when it can take stack commands. */
-export async function swarmRole(): Promise<{ error?: string; state: string; manager: boolean }> {
-  const info = await docker(['info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}']);
-  if (info.exitCode !== 0) return { error: failure(info), state: '', manager: false };
-  const [state = '', manager] = info.stdout.trim().split(' ');
-  return { state, manager: manager === 'true' };
+/**
+ * The engine's place in a swarm: `state` is "active" in one; `manager` when it can take stack commands;
+ * `address` is where the other nodes reach it.
+ */
+export async function swarmRole(): Promise<{
+  error?: string;
+  state: string;
+  manager: boolean;
+  address: string;
+}> {
+  const format = '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeAddr}}';
+  const info = await docker(['info', '--format', format]);
+  if (info.exitCode !== 0) return { error: failure(info), state: '', manager: false, address: '' };
+  const [state = '', manager, address = ''] = info.stdout.trim().split(' ');
+  return { state, manager: manager === 'true', address };
 }
 
-export async function swarmNodes(): Promise<{ hostname: string; labels: Record<string, string> }[]> {
+/** The swarm's nodes: hostname, the address the swarm knows it by, and labels. */
+export async function swarmNodes(): Promise<
+  { hostname: string; address: string; labels: Record<string, string> }[]
+> {
   const ids = lines((await docker(['node', 'ls', '-q'])).stdout);
-  const format = '{{.Description.Hostname}} {{json .Spec.Labels}}';
+  // A manager may report 0.0.0.0 as its node address; its manager address then says where it is.
+  const format =
+    '{{.Description.Hostname}} {{.Status.Addr}} {{if .ManagerStatus}}{{.ManagerStatus.Addr}}{{else}}-{{end}} {{json .Spec.Labels}}';
   const inspected = await docker(['node', 'inspect', '--format', format, ...ids]);
   return lines(inspected.stdout).map((line) => {
-    const space = line.indexOf(' ');
+    const [hostname = '', address = '', managerAddress = '', ...labels] = line.split(' ');
     return {
-      hostname: line.slice(0, space),
-      labels: (JSON.parse(line.slice(space + 1)) ?? {}) as Record<string, string>,
+      hostname,
+      address:
+        address === '0.0.0.0' && managerAddress !== '-' ? managerAddress.replace(/:\d+$/, '') : address,
+      labels: (JSON.parse(labels.join(' ')) ?? {}) as Record<string, string>,
     };
   });
 }

@@ -19,6 +19,8 @@ export interface EnvTarget {
   app?: App;
   /** Makes the CA path absolute from the host (TLS on). */
   projectRoot?: string;
+  /** From the host: where the published port is reached, if not on exposure.bindAddress (a swarm node). */
+  host?: string;
 }
 
 /** The host port OTLP over `protocol` is published on, or false when it is not. */
@@ -40,7 +42,7 @@ export function otelEnvironment(stack: Stack, target: EnvTarget): [string, strin
   } else {
     const port = publishedOtlpPort(stack, protocol);
     if (port === false) throw new Error(`OTLP over ${protocol} is not published`);
-    address = `${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+    address = `${target.host ?? hostForUrls(stack.exposure.bindAddress)}:${port}`;
   }
   const env: [string, string][] = [
     ['OTEL_EXPORTER_OTLP_ENDPOINT', `${scheme}://${address}`],

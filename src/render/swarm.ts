@@ -112,6 +112,7 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
       const oneShot = service.restart === 'no';
       const ports = portsOf(stack, service);
       const stateful = volumes.length > 0;
+      const hostPorts = ports !== undefined && stack.swarm.publish === 'host';
       const constraint = stateful ? placementOf(stack, name, owners, mounts) : undefined;
       return [
         name,
@@ -125,6 +126,15 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
           secrets: serviceSecrets.length ? serviceSecrets : undefined,
           volumes: volumes.length ? volumes : undefined,
           ports,
+          // Swarm recreates a task only when its template changes, and host-mode ports are not part of it:
+          // this label is, so that published ports, and a change to or from publish: host, reach the tasks.
+          labels: hostPorts
+            ? {
+                'dev.stackgen.host-ports': ports
+                  .map((p) => `${p.published}:${p.target}/${p.protocol}`)
+                  .join(' '),
+              }
+            : undefined,
           networks: service.networks,
           extra_hosts: service.extra_hosts,
           ulimits: service.ulimits,
@@ -146,14 +156,18 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
               ? { condition: 'on-failure', delay: '5s', max_attempts: 5 }
               : { condition: 'any', delay: '5s' },
             // A new task of a stateless service starts before the old one stops; a service with a data
-            // volume stops first, so two tasks never write one store.
+            // volume stops first, so two tasks never write one store, and so does one with host-mode
+            // ports: its new task cannot bind them beside the old one, and every other node may hold one.
             update_config: oneShot
               ? undefined
-              : { order: stateful ? 'stop-first' : 'start-first', failure_action: 'rollback' },
+              : {
+                  order: stateful || hostPorts ? 'stop-first' : 'start-first',
+                  failure_action: 'rollback',
+                },
             placement: constraint
               ? { constraints: [constraint] }
               : // A host-mode port is bound once per node: one task of it per node.
-                ports && stack.swarm.publish === 'host' && !oneShot
+                hostPorts && !oneShot
                 ? { max_replicas_per_node: 1 }
                 : undefined,
           }),

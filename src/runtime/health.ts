@@ -35,10 +35,12 @@ export async function probeCollector(project: ComposeProject): Promise<Probe | u
  * answer counts only when OTLP/HTTP answers too (when published without TLS): SigNoz's collector reports
  * healthy long before SigNoz hands it the configuration that opens its receivers.
  */
-export async function probeCollectorFromHost(stack: Stack): Promise<Probe | undefined> {
+export async function probeCollectorFromHost(
+  stack: Stack,
+  host = hostForUrls(stack.exposure.bindAddress),
+): Promise<Probe | undefined> {
   const port = stack.exposure.ports.collector.health;
   if (port === false) return undefined;
-  const host = hostForUrls(stack.exposure.bindAddress);
   const url = `http://${host}:${port}/`;
   const answers = (target: string) =>
     fetch(target, { signal: AbortSignal.timeout(2000) }).then(

@@ -24,12 +24,13 @@ import type { Io } from '../io.js';
 import type { Stack } from '../model/normalize.js';
 import { tlsInputs } from '../model/tls.js';
 import { readSecrets } from '../output/secrets.js';
+import { hostForUrls } from '../render/endpoints.js';
 import { fileHashVariable, NAME_HASH_LENGTH } from '../render/swarm.js';
 
 export { stackServices, type SwarmService };
 
-/** The engine is a swarm manager; else an error saying how to reach one. */
-export async function assertSwarmManager(stack: Stack): Promise<void> {
+/** The engine is a swarm manager (its address is returned); else an error saying how to reach one. */
+export async function assertSwarmManager(stack: Stack): Promise<{ address: string }> {
   const role = await swarmRole();
   if (role.error) throw new OperationError(`docker does not answer: ${role.error}`);
   if (!role.manager) {
@@ -37,6 +38,7 @@ export async function assertSwarmManager(stack: Stack): Promise<void> {
       `${stack.name} runs on a Docker Swarm (target: swarm), and this engine is ${role.state === 'active' ? 'a swarm worker' : 'not in a swarm'}: point DOCKER_HOST (or a Docker context) at a swarm manager`,
     );
   }
+  return role;
 }
 
 /** Each placement label names exactly one node: a data volume lives on one node only. */
@@ -55,6 +57,27 @@ export async function assertNodeLabels(stack: Stack): Promise<void> {
     ];
   });
   if (problems.length) throw new OperationError(`placement (swarm.placement): ${problems.join('; ')}`);
+}
+
+/**
+ * Where this machine reaches each service's published ports on the swarm (verify): with `publish: host`, the
+ * address of the node running its task; with `publish: ingress`, the manager's, since every node routes.
+ * A service running nowhere maps to the manager too, where asking it then fails and says so.
+ */
+export async function publishedHosts(stack: Stack): Promise<(service: string) => string> {
+  if (stack.swarm.publish === 'none') {
+    throw new OperationError(
+      `${stack.name} publishes no ports on its nodes (swarm.publish: none), so verify cannot reach it from here: set swarm.publish to host or ingress, or check it from a container on its overlay network`,
+    );
+  }
+  const { address: manager } = await assertSwarmManager(stack);
+  if (stack.swarm.publish === 'ingress') return () => hostForUrls(manager);
+  const [nodes, services] = await Promise.all([swarmNodes(), stackServices(stack.name)]);
+  const addresses = new Map(nodes.map((n) => [n.hostname, n.address]));
+  const running = new Map(
+    services.map((s) => [s.service, s.tasks.find((t) => t.state.startsWith('Running'))?.node ?? '']),
+  );
+  return (service) => hostForUrls(addresses.get(running.get(service) ?? '') ?? manager);
 }
 
 /**
@@ -92,8 +115,9 @@ export const converged = (s: SwarmService) => {
   if (s.update !== '' && s.update !== 'completed' && s.update !== 'rollback_completed') return false;
   const job = /\((\d+)\/(\d+) completed\)/.exec(s.replicas);
   if (job) return job[1] === job[2];
-  const [running, wanted] = s.replicas.split('/').map(Number);
-  return wanted! > 0 && running === wanted;
+  // "1/1", or "1/1 (max 1 per node)" for a service with host-mode ports.
+  const [, running, wanted] = /^(\d+)\/(\d+)/.exec(s.replicas) ?? [];
+  return Number(wanted) > 0 && running === wanted;
 };
 
 /**

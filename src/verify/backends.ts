@@ -32,6 +32,8 @@ export class LookupRefused extends Error {}
 
 export interface LookupContext {
   stack: Stack;
+  /** Where this machine reaches a service's published ports (an address, or [v6]). */
+  hostOf(service: string): string;
   /** The stack's .env. */
   secrets: Record<string, string>;
   ca: string | undefined;
@@ -41,7 +43,7 @@ export interface LookupContext {
 /** How to ask this stack's backend, or why it cannot be asked from this machine. */
 export function traceLookup(context: LookupContext): TraceLookup | { skip: string } {
   const { stack } = context;
-  const host = hostForUrls(stack.exposure.bindAddress);
+  const host = context.hostOf(SERVICE_NAMES[stack.backend]);
   const ports = stack.exposure.ports;
   const logs = (service: string) => `"stackgen logs ${stack.name} ${SERVICE_NAMES.collector} ${service}"`;
   switch (stack.backend) {
@@ -247,7 +249,7 @@ export function logLookup(context: LookupContext): LogLookup | { skip: string } 
   const port = stack.exposure.ports.loki.api;
   if (port === false) return { skip: unpublished('Loki', 'loki.api') };
   const scheme = stack.tls.enabled ? 'https' : 'http';
-  const base = `${scheme}://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  const base = `${scheme}://${context.hostOf(SERVICE_NAMES.loki)}:${port}`;
   return {
     api: `GET ${base}/loki/api/v1/query_range`,
     async find(service, marker, since) {

@@ -4,7 +4,6 @@
  * on this machine listening on 127.0.0.1 only).
  */
 import type { Stack } from '../model/normalize.js';
-import { hostForUrls } from '../render/endpoints.js';
 import { describeNetworkError, request } from './http.js';
 
 interface Target {
@@ -17,7 +16,8 @@ interface Target {
 export type ScrapeOutcome =
   { status: 'pass' | 'skip'; detail: string } | { status: 'fail'; detail: string; hint: string };
 
-export async function scrapeTargets(stack: Stack, deadline: number): Promise<ScrapeOutcome> {
+/** `host`: where this machine reaches Prometheus' published port. */
+export async function scrapeTargets(stack: Stack, host: string, deadline: number): Promise<ScrapeOutcome> {
   const jobs = stack.prometheus.scrapeJobs.map((j) => j.name);
   if (jobs.length === 0) return { status: 'skip', detail: 'the stack file has no scrape jobs of yours' };
   if (!stack.components.includes('prometheus'))
@@ -28,7 +28,7 @@ export async function scrapeTargets(stack: Stack, deadline: number): Promise<Scr
       status: 'skip',
       detail: 'Prometheus is not published to this machine (exposure.ports.prometheus.ui is false)',
     };
-  const base = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  const base = `http://${host}:${port}`;
   // A target Prometheus has not scraped yet is "unknown": wait for a first scrape, within the deadline.
   let targets: Target[] = [];
   for (;;) {

@@ -3,14 +3,13 @@
  * synthetic span over OTLP/HTTP and over OTLP/gRPC; 3 the backend returns those traces; 4 Prometheus has
  * span metrics of the synthetic service; 5 Grafana's provisioned datasources are healthy; 6 the stack file's
  * own scrape jobs have their targets up; 7 with Loki, a log record sent over OTLP/HTTP comes back from Loki.
- * Everything is
- * asked from this machine through the published ports. The report (VerifyReport) is stable.
+ * Everything is asked from this machine through the published ports (on a swarm, on the nodes running the
+ * services). The report (VerifyReport) is stable.
  */
 import { randomBytes } from 'node:crypto';
-import type { Stack } from '../model/normalize.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { BACKEND_NAMES } from '../model/constants.js';
 import type { Probe } from '../runtime/health.js';
-import { hostForUrls } from '../render/endpoints.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
 import { DATASOURCE_UIDS } from '../model/grafana.js';
@@ -61,6 +60,8 @@ export interface VerifyReport {
 
 export interface VerifyContext {
   stack: Stack;
+  /** Where this machine reaches a service's published ports: exposure.bindAddress, or a swarm node. */
+  hostOf(service: string): string;
   /** The service name of the synthetic spans (syntheticServiceName). */
   service: string;
   projectRoot: string;
@@ -125,7 +126,10 @@ export async function verifyStack(context: VerifyContext): Promise<VerifyReport>
   record('backend', await timed(() => backendHas(context, report, deadline)));
   record('span-metrics', await timed(() => spanMetrics(context, report, deadline)));
   record('grafana', await timed(() => grafanaDatasources(context)));
-  record('scrape-targets', await timed(() => scrapeTargets(stack, deadline)));
+  record(
+    'scrape-targets',
+    await timed(() => scrapeTargets(stack, context.hostOf(SERVICE_NAMES.prometheus), deadline)),
+  );
   record('logs', await timed(() => logsInLoki(context, report, deadline)));
   report.ok = report.hops.every((h) => h.status !== 'fail');
   return report;
@@ -297,7 +301,7 @@ async function spanMetrics(context: VerifyContext, report: VerifyReport, deadlin
   const port = stack.exposure.ports.prometheus.ui;
   if (port === false)
     return skip('Prometheus is not published to this machine (exposure.ports.prometheus.ui is false)');
-  const base = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  const base = `http://${context.hostOf(SERVICE_NAMES.prometheus)}:${port}`;
   const queries = sources.map((s) => `${s.calls}{${s.serviceLabel}="${report.service}"}`);
   const pending = new Set(queries);
   let last = '';
@@ -328,7 +332,7 @@ async function spanMetrics(context: VerifyContext, report: VerifyReport, deadlin
   );
 }
 
-async function grafanaDatasources({ stack, secrets }: VerifyContext): Promise<Outcome> {
+async function grafanaDatasources({ stack, secrets, hostOf }: VerifyContext): Promise<Outcome> {
   if (!stack.components.includes('grafana')) return skip('Grafana does not run in this stack');
   const port = stack.exposure.ports.grafana.ui;
   if (port === false)
@@ -340,7 +344,7 @@ async function grafanaDatasources({ stack, secrets }: VerifyContext): Promise<Ou
       `run "stackgen generate ${stack.sourceFile}"`,
     );
   }
-  const base = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}`;
+  const base = `http://${hostOf(SERVICE_NAMES.grafana)}:${port}`;
   const headers = {
     authorization: `Basic ${Buffer.from(`${stack.grafana.adminUser}:${password}`).toString('base64')}`,
   };
@@ -428,8 +432,9 @@ async function logsInLoki(context: VerifyContext, report: VerifyReport, deadline
 }
 
 /** The OTLP endpoint an app on this machine sends to: exactly what "stackgen env --from host" gives it. */
-function hostEndpoint({ stack, projectRoot }: VerifyContext, protocol: Protocol): string {
-  const env = new Map(otelEnvironment(stack, { from: 'host', protocol, projectRoot }));
+function hostEndpoint({ stack, projectRoot, hostOf }: VerifyContext, protocol: Protocol): string {
+  const host = hostOf(SERVICE_NAMES.collector);
+  const env = new Map(otelEnvironment(stack, { from: 'host', protocol, projectRoot, host }));
   return env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
 }
 

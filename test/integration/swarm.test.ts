@@ -1,22 +1,23 @@
 /**
- * target: swarm on a real three-node Docker Swarm (test/swarm/cluster.sh): stackgen generate, up, status and
- * down against the manager, through DOCKER_HOST, as users point the CLI at a cluster.
+ * target: swarm on a real three-node Docker Swarm (test/swarm/cluster.sh): stackgen generate, up, status,
+ * verify and down against the manager, through DOCKER_HOST, as users point the CLI at a cluster.
  *
  * Real: three dockerd nodes, the swarm, docker stack deploy of the generated swarm.yaml (configs, secrets,
- * overlay networks, placement by node label, replicated services, healthchecks), Prometheus (Debian's
- * binary). Stand-ins (fakes, see standins/README.md): the collector, Jaeger, Grafana, an app. These kernels
- * have no IPVS, so the stack uses swarm.endpointMode dnsrr; VIPs and the ingress mesh are not covered here.
+ * overlay networks, placement by node label, replicated services, healthchecks, host-mode ports),
+ * Prometheus (Debian's binary), verify's spans and requests from the nodes' network. Stand-ins (fakes, see
+ * standins/README.md): the collector, Jaeger, Grafana, an app. These kernels have no IPVS, so the stack uses
+ * swarm.endpointMode dnsrr; VIPs and the ingress mesh (publish: ingress) are not covered here.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createProject, eventually, stackgenIn } from './helpers.js';
+import { BIN, createProject, eventually, stackgenIn } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
 import { swarmLab } from '../swarm/lab.js';
 
 const LAB = '/tmp/stackgen-swarm-stack';
-const { cluster, node, manager: MANAGER, runningOn } = swarmLab(LAB);
+const { cluster, hub, node, manager: MANAGER, runningOn } = swarmLab(LAB);
 /** The nodes of a service's running tasks: a data service has one. */
 const nodesOf = async (service: string) =>
   (await runningOn(service)).split('\n').map((line) => line.split(' ')[0]);
@@ -133,6 +134,68 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
       return out.stderr.includes('received POST /v1/traces') ? out.stderr : undefined;
     }, 30);
     expect(logs).toContain('application/json');
+  });
+
+  it('verifies hop by hop on the nodes publishing the ports (publish: host), as far as the stand-ins go', async () => {
+    // With publish: none, the default, nothing is published: verify says so rather than ask 127.0.0.1.
+    const none = await onSwarm(['verify']);
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toContain('publishes no ports on its nodes (swarm.publish: none)');
+
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        '  endpointMode: dnsrr\n',
+        '  endpointMode: dnsrr\n  publish: host\n',
+      ),
+    );
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const up = await onSwarm(['up', '--wait-timeout', '180']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    // Run where the nodes' addresses are reached: the bridge's namespace, as a machine on their network.
+    const result = await hub(
+      'env',
+      `DOCKER_HOST=${MANAGER}`,
+      'NO_COLOR=1',
+      'node',
+      BIN,
+      '-C',
+      project!,
+      'verify',
+      '--json',
+      '--timeout',
+      '5',
+    );
+    expect(result.stderr, result.stdout).toContain(
+      'verify failed at hop 2 (OTLP/gRPC export) and 2 later hops',
+    );
+    const report = JSON.parse(result.stdout) as {
+      traceIds: { http?: string };
+      hops: { id: string; status: string; detail: string }[];
+    };
+    // The stand-ins answer OTLP/HTTP but not gRPC and keep no traces (as in runtime.test.ts); Prometheus is real.
+    expect(report.hops.map((h) => [h.id, h.status])).toEqual([
+      ['collector-health', 'pass'],
+      ['otlp-http', 'pass'],
+      ['otlp-grpc', 'fail'],
+      ['backend', 'fail'],
+      ['span-metrics', 'fail'],
+      ['grafana', 'pass'],
+      ['scrape-targets', 'skip'],
+      ['logs', 'skip'],
+    ]);
+    // Each asked on the node running it: cluster.sh gives node n<i> the address 10.231.5.1<i>.
+    const address = async (service: string) =>
+      `10.231.5.1${(await nodesOf(`${NAME}_${service}`))[0]!.slice(-1)}`;
+    const hop = (id: string) => report.hops.find((h) => h.id === id)!;
+    expect(hop('collector-health').detail).toBe(`http://${await address('otel-collector')}:13133/ answers`);
+    expect(hop('otlp-http').detail).toBe(
+      `trace ${report.traceIds.http} accepted at http://${await address('otel-collector')}:4318/v1/traces`,
+    );
+    expect(hop('backend').detail).toContain(`http://${await address('jaeger')}:16686/api/v3/traces/`);
+    expect(hop('span-metrics').detail).toContain(`Prometheus (http://${await address('prometheus')}:9090)`);
+    expect(await address('jaeger')).toBe('10.231.5.12');
   });
 
   it('rolls exactly the service whose config file changed', async () => {

@@ -184,6 +184,13 @@ describe('swarm.yaml', () => {
     const collector = host.services['otel-collector']!;
     expect(collector.ports).toContainEqual({ target: 4318, published: 4318, protocol: 'tcp', mode: 'host' });
     expect(collector.deploy).toMatchObject({ replicas: 3, placement: { max_replicas_per_node: 1 } });
+    // Its new task cannot bind the ports beside the old one, and every node may hold one: stop first.
+    expect(collector.deploy.update_config!.order).toBe('stop-first');
+    // Swarm recreates tasks for a changed template only: the ports are put into it as a label.
+    expect(collector.labels).toEqual({
+      'dev.stackgen.host-ports': '4317:4317/tcp 4318:4318/tcp 13133:13133/tcp',
+    });
+    expect(none.services['otel-collector']!.labels).toBeUndefined();
     const ingress = swarmOf(await planOfObject(raw({ swarm: { publish: 'ingress' } })));
     expect(ingress.services.grafana!.ports).toEqual([
       { target: 3000, published: 3000, protocol: 'tcp', mode: 'ingress' },

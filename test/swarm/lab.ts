@@ -11,6 +11,8 @@ export function swarmLab(lab: string) {
     execa('docker', ['-H', `unix://${lab}/n${n}/docker.sock`, ...args], { reject: false });
   return {
     cluster: (...args: string[]) => execa('bash', [CLUSTER, ...args], { env }),
+    /** A command in the bridge's namespace, which reaches every node's address; its exit code is kept. */
+    hub: (...args: string[]) => execa('bash', [CLUSTER, 'hub', ...args], { env, reject: false }),
     node,
     manager: `unix://${lab}/n1/docker.sock`,
     /** The nodes running the tasks a service wants running, as the manager lists them. */

@@ -105,6 +105,7 @@ async function run(
 ): Promise<VerifyReport> {
   return verifyStack({
     stack: fake.stack,
+    hostOf: () => '127.0.0.1',
     service: SERVICE,
     projectRoot: fake.cwd,
     secrets: { GRAFANA_ADMIN_PASSWORD: GRAFANA_PASSWORD, SIGNOZ_ADMIN_PASSWORD: SIGNOZ.password },
