@@ -25,6 +25,7 @@ import {
   assertNodeLabels,
   assertSwarmManager,
   deployStack,
+  failedTasks,
   pruneUnused,
   waitConverged,
 } from '../runtime/swarm.js';
@@ -56,8 +57,9 @@ async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpRes
   await assertNodeLabels(stack);
   io.err(`Deploying ${stack.name} from ${stack.output}/swarm.yaml:`);
   const started = Date.now();
+  const earlier = await failedTasks(stack);
   await deployStack(cwd, stack, io);
-  const services = await waitConverged(stack, io, options.waitTimeout);
+  const services = await waitConverged(stack, io, options.waitTimeout, earlier);
   await pruneUnused(stack);
   const seconds = Math.round((Date.now() - started) / 1000);
   io.out(`${stack.name} is up on the swarm (${services.length} services, ${seconds}s):`);

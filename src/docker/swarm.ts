@@ -76,6 +76,8 @@ export interface SwarmService {
   tasks: { node: string; state: string; error: string }[];
   /** A rolling update under way or stuck ("updating", "paused", "rollback_started", …), else "". */
   update: string;
+  /** The newest task that failed (its id, node and error), when one did. */
+  failed?: { id: string; node: string; error: string };
 }
 
 /** Each service of the stack with its tasks and update state (`service` without the stack's prefix). */
@@ -98,11 +100,18 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
   );
   return Promise.all(
     listed.map(async ([name = '', mode = '', replicas = '']) => {
-      const taskFormat = '{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}';
+      const taskFormat = '{{.ID}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}';
       const ps = await docker(['service', 'ps', name, '--no-trunc', '--format', taskFormat]);
       const all = lines(ps.stdout)
         .map((l) => l.split('\t'))
-        .map(([node = '', desired = '', state = '', error = '']) => ({ node, desired, state, error }));
+        // docker quotes a task's error: "No such image: …".
+        .map(([id = '', node = '', desired = '', state = '', error = '']) => ({
+          id,
+          node,
+          desired,
+          state,
+          error: error.replace(/^"(.*)"$/, '$1'),
+        }));
       // The tasks meant to run (or that completed, for a job); else the latest, whose error says why.
       const current = all.filter((t) => t.desired === 'Running' || /^Complete/.test(t.state));
       const tasks = (current.length ? current : all.slice(0, 1)).map(({ node, state, error }) => ({
@@ -111,7 +120,16 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
         error,
       }));
       const service = name.slice(stack.length + 1);
-      return { service, mode, replicas, tasks, update: updates.get(name) ?? '' };
+      // docker lists a service's tasks newest first within each slot.
+      const failed = all.find((t) => t.error);
+      return {
+        service,
+        mode,
+        replicas,
+        tasks,
+        update: updates.get(name) ?? '',
+        ...(failed ? { failed: { id: failed.id, node: failed.node, error: failed.error } } : {}),
+      };
     }),
   );
 }

@@ -120,11 +120,21 @@ export const converged = (s: SwarmService) => {
   return Number(wanted) > 0 && running === wanted;
 };
 
+/** A task's error that waiting cannot fix: its image is neither on the node nor to be pulled. */
+const IMAGE_MISSING = /No such image|pull access denied|manifest unknown|repository does not exist/i;
+
 /**
  * Until every service runs as many tasks as it wants (Swarm counts a task with a healthcheck only once
- * healthy) and every job completed; progress on stderr; on timeout, what failed on which node.
+ * healthy) and every job completed; progress on stderr; on timeout, what failed on which node. A missing
+ * image ends the wait at once, naming the node.
  */
-export async function waitConverged(stack: Stack, io: Io, timeoutSeconds: number): Promise<SwarmService[]> {
+export async function waitConverged(
+  stack: Stack,
+  io: Io,
+  timeoutSeconds: number,
+  /** Tasks that had failed before this deploy (failedTasks): their errors are history. */
+  earlier: ReadonlySet<string> = new Set(),
+): Promise<SwarmService[]> {
   const until = Date.now() + timeoutSeconds * 1000;
   const said = new Map<string, string>();
   for (;;) {
@@ -138,6 +148,15 @@ export async function waitConverged(stack: Stack, io: Io, timeoutSeconds: number
       io.err(`  ${summary}${tasks.length ? ` (${tasks.join(', ')})` : ''}`);
     }
     if (services.length > 0 && services.every(converged)) return services;
+    const missing = services.find(
+      (s) => !converged(s) && s.failed && !earlier.has(s.failed.id) && IMAGE_MISSING.test(s.failed.error),
+    );
+    if (missing) {
+      const { node, error } = missing.failed!;
+      throw new OperationError(
+        `${missing.service} cannot start on ${node}: ${error}. Swarm retries it for ever; load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always`,
+      );
+    }
     if (Date.now() > until) {
       const failing = services.filter((s) => !converged(s));
       throw new OperationError(
@@ -151,6 +170,11 @@ export async function waitConverged(stack: Stack, io: Io, timeoutSeconds: number
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/** The tasks of the stack that have failed so far, by id (waitConverged ignores their errors). */
+export async function failedTasks(stack: Stack): Promise<Set<string>> {
+  return new Set((await stackServices(stack.name)).flatMap((s) => (s.failed ? [s.failed.id] : [])));
 }
 
 /** Configs and secrets of older deploys, which no service uses any more (those in use are refused). */

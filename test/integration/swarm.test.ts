@@ -225,6 +225,26 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     );
   });
 
+  it('stops waiting at once when an image is on no node, naming the service, node and image', async () => {
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    const before = await readFile(file, 'utf8');
+    const absent = 'stackgen-standin/never-built:swarm';
+    await writeFile(file, before.replace(`grafana: ${STANDINS.grafana}`, `grafana: ${absent}`));
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const started = Date.now();
+    const up = await onSwarm(['up', '--wait-timeout', '170']);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toMatch(
+      new RegExp(`grafana cannot start on sgsw-n2: No such image: ${absent}.*load the image on the nodes`),
+    );
+    // Long before the wait's limit: Swarm would retry it for ever.
+    expect(Date.now() - started).toBeLessThan(90_000);
+    await writeFile(file, before);
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const again = await onSwarm(['up', '--wait-timeout', '180']);
+    expect(again.exitCode, again.stderr).toBe(0);
+  });
+
   it('keeps down --volumes from pretending: the volumes live on the nodes', async () => {
     const down = await onSwarm(['down', '--volumes', '--yes']);
     expect(down.exitCode).toBe(1);
