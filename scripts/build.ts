@@ -83,6 +83,25 @@ const precomputed: Plugin = {
   },
 };
 
+/**
+ * commander's lib/command.js requires node:child_process as it loads, for executable subcommands, which
+ * stackgen has none of; loading that module costs every run about 2 ms. In the bundle, commander gets it on
+ * first use. The build fails if commander stops requiring it this way, so this is looked at again then.
+ */
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = "require('node:child_process')";
+      if (!source.includes(eager))
+        throw new Error(`${args.path} no longer holds ${eager}: see lazyChildProcess`);
+      const lazy = "new Proxy({}, { get: (_, key) => require('node:child_process')[key] })";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 /** A hash of everything the bundle is made of, so caches keyed by it (check-cache.ts) end with the build. */
 function buildId(): string {
   const hash = createHash('sha256');
@@ -127,7 +146,7 @@ await build({
   // Shorter names are less to read at every start; PROFILE=1 npm run build keeps them, for CPU profiles.
   minifyIdentifiers: !process.env.PROFILE,
   sourcemap: 'linked',
-  plugins: [precomputed],
+  plugins: [precomputed, lazyChildProcess],
   logLevel: 'warning',
 });
 // bin/stackgen.js reads the bundle as Latin-1, the quickest way to a string, which is exact for ASCII only.
