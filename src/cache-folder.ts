@@ -1,8 +1,8 @@
 /**
- * Where stackgen keeps what it can work out again (check verdicts, parsed stack files, the code V8 compiled
- * of the bundle): one folder in the user's cache, entries tagged with the build of stackgen that made them.
- * Only the bundle has a build id (scripts/build.ts); running from source keeps nothing. Losing the folder
- * only costs time.
+ * Where stackgen keeps what it can work out again (check verdicts, parsed stack files, rendered stacks, the
+ * code V8 compiled of the bundle): one folder in the user's cache, entries tagged with the build of stackgen
+ * that made them. Only the bundle has a build id (scripts/build.ts); running from source keeps nothing.
+ * Losing the folder only costs time.
  */
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -34,26 +34,27 @@ export function writeCacheEntry(file: string, text: string): void {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Entries of other builds (another checkout, an older version) stay this long after their last write. */
 const UNUSED_MS = 14 * DAY_MS;
-/** At most this many parsed stack files are kept, the newest. */
+/** At most this many parsed stack files, and as many rendered stacks, are kept, the newest. */
 const MOST_STACKS = 200;
 /** At most this many files of compiled code (about a megabyte each, one per build and command), the newest. */
 const MOST_CODE = 40;
 
 /**
  * Removes what is stale: entries not written for two weeks (other builds' among them, so two checkouts of
- * different versions on one machine do not throw each other's away), the oldest parsed stack files beyond
- * a few hundred, and the oldest compiled code beyond a few builds' worth. Never fails: it is a cache.
+ * different versions on one machine do not throw each other's away), the oldest parsed and rendered stacks
+ * beyond a few hundred, and the oldest compiled code beyond a few builds' worth. Never fails: it is a cache.
  */
 export function pruneCacheFolder(folder: string, now = Date.now()): void {
   try {
     const entries = readdirSync(folder)
-      .filter((name) => /^((checked|stack)-.+\.json|code-.+\.bin)$/.test(name))
+      .filter((name) => /^((checked|stack|render)-.+\.json|code-.+\.bin)$/.test(name))
       .map((name) => ({ name, mtime: statSync(path.join(folder, name)).mtimeMs }));
     const newest = (prefix: string) =>
       entries.filter((e) => e.name.startsWith(prefix)).sort((a, b) => b.mtime - a.mtime);
     const doomed = [
       ...entries.filter((e) => now - e.mtime > UNUSED_MS),
       ...newest('stack-').slice(MOST_STACKS),
+      ...newest('render-').slice(MOST_STACKS),
       ...newest('code-').slice(MOST_CODE),
     ];
     for (const entry of doomed) rmSync(path.join(folder, entry.name), { force: true });

@@ -167,10 +167,11 @@ function datasourceUids(plan: RenderPlan): string[] {
 }
 
 /**
- * What every command renders through: the stack rendered with its patches, and checked. A patch that does
- * not apply, or that leaves its file failing the checks, is a located error in the stack file.
+ * The stack rendered with its patches, and checked. A patch that does not apply, or that leaves its file
+ * failing the checks, is a located error in the stack file. Commands go through renderChecked (rendered.ts),
+ * which takes a stack that rendered and passed before from the cache instead.
  */
-export function renderChecked(loaded: Pick<LoadedStack, 'stack' | 'locate'>): RenderPlan {
+export function renderAndCheck(loaded: Pick<LoadedStack, 'stack' | 'locate'>): RenderPlan {
   let plan: RenderPlan;
   try {
     plan = renderStack(loaded.stack);

@@ -1,5 +1,5 @@
 /** `stackgen validate [STACK_FILE...]`: checks stack files and what they render to; writes nothing. */
-import { renderChecked } from '../check/check-plan.js';
+import { renderChecked } from '../check/rendered.js';
 import { formatIssue } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { findStackFiles, loadStacks } from '../project.js';
@@ -16,7 +16,7 @@ export async function validate(options: ValidateOptions): Promise<{ files: strin
     const { stack, warnings: found } = one;
     for (const warning of found) io.err(formatIssue(warning));
     warnings += found.length;
-    const plan = renderChecked(one);
+    const plan = await renderChecked(one);
     io.out(
       `${stack.sourceFile}: valid (${stack.backend}; services ${Object.keys(stack.images).join(', ')}; ${plan.files.length} files in ${stack.output})`,
     );

@@ -4,7 +4,7 @@
  * Writing is left to the caller (`applyChanges`), so init and generate commit everything at once.
  */
 import path from 'node:path';
-import { renderChecked } from '../check/check-plan.js';
+import { renderChecked } from '../check/rendered.js';
 import type { LoadedStack } from '../model/load.js';
 import type { Stack } from '../model/normalize.js';
 import type { FileChange } from './atomic.js';
@@ -43,7 +43,7 @@ export async function planGeneration(
   const guard = new FolderGuard(root);
   for (const loaded of stacks) {
     const { stack } = loaded;
-    const plan = renderChecked(loaded);
+    const plan = await renderChecked(loaded);
     const states = await compareWithDisk(root, plan, guard);
     const outDir = path.resolve(root, stack.output);
     for (const state of states) {

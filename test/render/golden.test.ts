@@ -8,7 +8,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderChecked } from '../../src/check/check-plan.js';
+import { renderChecked } from '../../src/check/rendered.js';
 import { loadStack } from '../../src/model/load.js';
 import { MANIFEST_PATH, manifestFor } from '../../src/output/drift.js';
 import { GOLDEN, GOLDEN_STACKS, ROOT } from '../helpers/golden.js';
@@ -19,7 +19,7 @@ describe.each(GOLDEN_STACKS)('golden output of %s', (name, file) => {
   it('renders exactly the reviewed files', async () => {
     const loaded = await loadStack(ROOT, file);
     const { warnings } = loaded;
-    const plan = renderChecked(loaded);
+    const plan = await renderChecked(loaded);
     const files = [...plan.files, { path: MANIFEST_PATH, content: manifestFor(plan) }];
     for (const f of files) {
       const golden = path.join(GOLDEN, name, f.path);
