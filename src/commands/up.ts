@@ -25,7 +25,7 @@ import {
   assertNodeLabels,
   assertSwarmManager,
   deployStack,
-  failedTasks,
+  beforeDeploy,
   pruneUnused,
   waitConverged,
 } from '../runtime/swarm.js';
@@ -57,9 +57,9 @@ async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpRes
   await assertNodeLabels(stack);
   io.err(`Deploying ${stack.name} from ${stack.output}/swarm.yaml:`);
   const started = Date.now();
-  const earlier = await failedTasks(stack);
+  const before = await beforeDeploy(stack);
   await deployStack(cwd, stack, io);
-  const services = await waitConverged(stack, io, options.waitTimeout, earlier);
+  const services = await waitConverged(stack, io, options.waitTimeout, before);
   await pruneUnused(stack);
   const seconds = Math.round((Date.now() - started) / 1000);
   io.out(`${stack.name} is up on the swarm (${services.length} services, ${seconds}s):`);

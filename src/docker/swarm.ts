@@ -76,6 +76,9 @@ export interface SwarmService {
   tasks: { node: string; state: string; error: string }[];
   /** A rolling update under way or stuck ("updating", "paused", "rollback_started", …), else "". */
   update: string;
+  /** When the latest rolling update (or its rollback) started, as the manager says; what it said of it. */
+  updateStarted: string;
+  updateMessage: string;
   /** The newest task that failed (its id, node and error), when one did. */
   failed?: { id: string; node: string; error: string };
 }
@@ -88,15 +91,14 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
   );
   if (listed.length === 0) return [];
   const names = listed.map(([name = '']) => name);
-  // One inspect for all of them: name, then the state of a rolling update, if any.
-  const updateFormat = '{{.Spec.Name}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}';
+  // One inspect for all of them: name, then the state, start and message of a rolling update, if any.
+  const updateFormat =
+    '{{.Spec.Name}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}\t{{.UpdateStatus.StartedAt}}\t{{.UpdateStatus.Message}}{{end}}';
   const updates = new Map(
-    lines((await docker(['service', 'inspect', '--format', updateFormat, ...names])).stdout).map(
-      (line): [string, string] => {
-        const [name = '', state = ''] = line.split('\t');
-        return [name, state];
-      },
-    ),
+    lines((await docker(['service', 'inspect', '--format', updateFormat, ...names])).stdout).map((line) => {
+      const [name = '', state = '', started = '', message = ''] = line.split('\t');
+      return [name, { state, started, message }] as const;
+    }),
   );
   return Promise.all(
     listed.map(async ([name = '', mode = '', replicas = '']) => {
@@ -127,7 +129,9 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
         mode,
         replicas,
         tasks,
-        update: updates.get(name) ?? '',
+        update: updates.get(name)?.state ?? '',
+        updateStarted: updates.get(name)?.started ?? '',
+        updateMessage: updates.get(name)?.message ?? '',
         ...(failed ? { failed: { id: failed.id, node: failed.node, error: failed.error } } : {}),
       };
     }),

@@ -123,17 +123,31 @@ export const converged = (s: SwarmService) => {
 /** A task's error that waiting cannot fix: its image is neither on the node nor to be pulled. */
 const IMAGE_MISSING = /No such image|pull access denied|manifest unknown|repository does not exist/i;
 
+/** What the swarm had already been through before a deploy: failed tasks, and each service's last update. */
+export interface BeforeDeploy {
+  failedTasks: ReadonlySet<string>;
+  updates: ReadonlyMap<string, string>;
+}
+
+export async function beforeDeploy(stack: Stack): Promise<BeforeDeploy> {
+  const services = await stackServices(stack.name);
+  return {
+    failedTasks: new Set(services.flatMap((s) => (s.failed ? [s.failed.id] : []))),
+    updates: new Map(services.map((s) => [s.service, s.updateStarted])),
+  };
+}
+
 /**
  * Until every service runs as many tasks as it wants (Swarm counts a task with a healthcheck only once
- * healthy) and every job completed; progress on stderr; on timeout, what failed on which node. A missing
- * image ends the wait at once, naming the node.
+ * healthy) and every job completed; progress on stderr; on timeout, what failed on which node. It ends at
+ * once when this deploy cannot succeed: a task's image is missing on its node, or Swarm rolled back an
+ * update of this deploy (failure_action: rollback), which would otherwise look like a service running fine.
  */
 export async function waitConverged(
   stack: Stack,
   io: Io,
   timeoutSeconds: number,
-  /** Tasks that had failed before this deploy (failedTasks): their errors are history. */
-  earlier: ReadonlySet<string> = new Set(),
+  before: BeforeDeploy = { failedTasks: new Set(), updates: new Map() },
 ): Promise<SwarmService[]> {
   const until = Date.now() + timeoutSeconds * 1000;
   const said = new Map<string, string>();
@@ -147,16 +161,20 @@ export async function waitConverged(
       const tasks = s.tasks.map((t) => `${t.node} ${t.state.replace(/ \d+ \w+ ago$/, '').toLowerCase()}`);
       io.err(`  ${summary}${tasks.length ? ` (${tasks.join(', ')})` : ''}`);
     }
-    if (services.length > 0 && services.every(converged)) return services;
-    const missing = services.find(
-      (s) => !converged(s) && s.failed && !earlier.has(s.failed.id) && IMAGE_MISSING.test(s.failed.error),
+    const rolledBack = services.find(
+      (s) => s.update === 'rollback_completed' && s.updateStarted !== before.updates.get(s.service),
     );
-    if (missing) {
-      const { node, error } = missing.failed!;
+    const newFailure = (s: SwarmService) => s.failed && !before.failedTasks.has(s.failed.id);
+    if (rolledBack) {
       throw new OperationError(
-        `${missing.service} cannot start on ${node}: ${error}. Swarm retries it for ever; load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always`,
+        `${cannotStart(rolledBack, newFailure(rolledBack))}; Swarm rolled ${rolledBack.service} back to its previous settings${rolledBack.updateMessage ? ` (${rolledBack.updateMessage})` : ''}`,
       );
     }
+    if (services.length > 0 && services.every(converged)) return services;
+    const missing = services.find(
+      (s) => !converged(s) && newFailure(s) && IMAGE_MISSING.test(s.failed!.error),
+    );
+    if (missing) throw new OperationError(cannotStart(missing, true));
     if (Date.now() > until) {
       const failing = services.filter((s) => !converged(s));
       throw new OperationError(
@@ -172,9 +190,14 @@ export async function waitConverged(
   }
 }
 
-/** The tasks of the stack that have failed so far, by id (waitConverged ignores their errors). */
-export async function failedTasks(stack: Stack): Promise<Set<string>> {
-  return new Set((await stackServices(stack.name)).flatMap((s) => (s.failed ? [s.failed.id] : [])));
+/** Why a service does not run, from its newest failed task when that failed in this deploy. */
+function cannotStart(s: SwarmService, failedNow: boolean | undefined): string {
+  if (!failedNow || !s.failed) return `${s.service} did not take its new settings`;
+  const { node, error } = s.failed;
+  const advice = IMAGE_MISSING.test(error)
+    ? '. Swarm retries it for ever; load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always'
+    : '';
+  return `${s.service} cannot start on ${node}: ${error}${advice}`;
 }
 
 /** Configs and secrets of older deploys, which no service uses any more (those in use are refused). */

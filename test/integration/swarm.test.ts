@@ -234,6 +234,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     const started = Date.now();
     const up = await onSwarm(['up', '--wait-timeout', '170']);
     expect(up.exitCode).toBe(1);
+    // Whether up sees the failed task first or Swarm's rollback of the update: the same words.
     expect(up.stderr).toMatch(
       new RegExp(`grafana cannot start on sgsw-n2: No such image: ${absent}.*load the image on the nodes`),
     );

@@ -8,6 +8,8 @@ const service = (replicas: string, update = ''): SwarmService => ({
   replicas,
   tasks: [],
   update,
+  updateStarted: '',
+  updateMessage: '',
 });
 
 describe('a converged swarm service', () => {
