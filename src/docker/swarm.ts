@@ -79,7 +79,7 @@ export interface SwarmService {
   /** When the latest rolling update (or its rollback) started, as the manager says; what it said of it. */
   updateStarted: string;
   updateMessage: string;
-  /** The newest task that failed (its id, node and error), when one did. */
+  /** The newest task that failed or was rejected (its id, node and error), when one was. */
   failed?: { id: string; node: string; error: string };
 }
 
@@ -122,8 +122,9 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
         error,
       }));
       const service = name.slice(stack.length + 1);
-      // docker lists a service's tasks newest first within each slot.
-      const failed = all.find((t) => t.error);
+      // docker lists a service's tasks newest first within each slot. A pending task's error is only why it
+      // waits for a node (a port still held, say): not a failure.
+      const failed = all.find((t) => t.error && /^(Failed|Rejected)/.test(t.state));
       return {
         service,
         mode,

@@ -174,7 +174,7 @@ export async function waitConverged(
     const missing = services.find(
       (s) => !converged(s) && newFailure(s) && IMAGE_MISSING.test(s.failed!.error),
     );
-    if (missing) throw new OperationError(cannotStart(missing, true));
+    if (missing) throw new OperationError(`${cannotStart(missing, true)} (Swarm would retry it for ever)`);
     if (Date.now() > until) {
       const failing = services.filter((s) => !converged(s));
       throw new OperationError(
@@ -195,7 +195,7 @@ function cannotStart(s: SwarmService, failedNow: boolean | undefined): string {
   if (!failedNow || !s.failed) return `${s.service} did not take its new settings`;
   const { node, error } = s.failed;
   const advice = IMAGE_MISSING.test(error)
-    ? '. Swarm retries it for ever; load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always'
+    ? '; load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always'
     : '';
   return `${s.service} cannot start on ${node}: ${error}${advice}`;
 }

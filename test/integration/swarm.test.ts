@@ -246,6 +246,26 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     expect(again.exitCode, again.stderr).toBe(0);
   });
 
+  it('fails when Swarm rolls an update back, naming the node and why the new task stopped', async () => {
+    const file = path.join(project!, `stacks/${NAME}.yaml`);
+    const before = await readFile(file, 'utf8');
+    // A Grafana whose process exits at once: Swarm's update sees the task fail and rolls it back.
+    await writeFile(
+      file,
+      `${before}patches:\n  - file: swarm.yaml\n    merge:\n      services:\n        grafana:\n          image: ${STANDINS.busybox}\n          entrypoint: [sh, -c, 'exit 3']\n`,
+    );
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const up = await onSwarm(['up', '--wait-timeout', '170']);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toMatch(
+      /grafana cannot start on sgsw-n2: task: non-zero exit \(3\); Swarm rolled grafana back to its previous settings/,
+    );
+    await writeFile(file, before);
+    expect((await stackgen(['generate'])).exitCode).toBe(0);
+    const again = await onSwarm(['up', '--wait-timeout', '180']);
+    expect(again.exitCode, again.stderr).toBe(0);
+  });
+
   it('keeps down --volumes from pretending: the volumes live on the nodes', async () => {
     const down = await onSwarm(['down', '--volumes', '--yes']);
     expect(down.exitCode).toBe(1);
