@@ -146,6 +146,21 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
   app: { entrypoint: ['/standin/app.sh'], user: '0:0' },
 };
 
+/**
+ * How verify's hops end on a Jaeger stack of stand-ins (no scrape jobs of its own, no Loki): the stand-ins
+ * answer OTLP/HTTP but not gRPC, keep no traces and make no span metrics, so those hops fail.
+ */
+export const JAEGER_STACK_HOPS = [
+  ['collector-health', 'pass'],
+  ['otlp-http', 'pass'],
+  ['otlp-grpc', 'fail'],
+  ['backend', 'fail'],
+  ['span-metrics', 'fail'],
+  ['grafana', 'pass'],
+  ['scrape-targets', 'skip'],
+  ['logs', 'skip'],
+];
+
 export async function buildStandins(): Promise<void> {
   const scripts = await readScripts();
   for (const [name, spec] of Object.entries(SPECS) as [keyof typeof STANDINS, Spec][]) {
