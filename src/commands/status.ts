@@ -46,7 +46,7 @@ export interface StatusReport {
   state: 'running' | 'starting' | 'partial' | 'stopped' | 'not created';
   services: ServiceStatus[];
   /** With target: swarm, the stack's services on the swarm, instead of `services` (then empty). */
-  swarm?: SwarmService[];
+  swarm?: Pick<SwarmService, 'service' | 'mode' | 'replicas' | 'tasks' | 'update'>[];
 }
 
 export interface StatusOptions extends CommandContext {
@@ -120,7 +120,14 @@ async function swarmStatus(options: StatusOptions, stack: Stack): Promise<Status
           ? ('running' as const)
           : ('partial' as const),
     services: [],
-    swarm: services,
+    // The fields the README documents; up's own (what failed, when an update started) stay out.
+    swarm: services.map(({ service, mode, replicas, tasks, update }) => ({
+      service,
+      mode,
+      replicas,
+      tasks,
+      update,
+    })),
   };
   if (options.json) io.out(JSON.stringify(report, null, 2));
   else {

@@ -104,6 +104,9 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
       swarm: { service: string; replicas: string }[];
     };
     expect(report.state).toBe('running');
+    // The fields the README documents, no more.
+    for (const s of report.swarm)
+      expect(Object.keys(s).sort()).toEqual(['mode', 'replicas', 'service', 'tasks', 'update']);
     expect(report.swarm.map((s) => s.service).sort()).toEqual([
       'grafana',
       'jaeger',
