@@ -5,9 +5,9 @@
  * folder and handed back to V8 at the next run: one file per build, node version and command (each command
  * compiles functions of its own). V8 refuses code that does not match its version and flags; the build id
  * in the name keeps another build's code away (V8 compares only the script's length). Losing the file only
- * costs time, and any failure to read or keep it is ignored; src/cache-folder.ts prunes the folder.
+ * costs time, and any failure to read or keep it is ignored (src/cache-folder.ts writes and prunes).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -30,15 +30,10 @@ process.exitCode = await module.exports.main(args);
 
 // After the run, so that the functions it compiled on the way are kept too.
 if (keptFile && (!kept || script.cachedDataRejected)) {
-  attempt(() => {
-    mkdirSync(path.dirname(keptFile), { recursive: true });
-    writeFileSync(`${keptFile}.${process.pid}.tmp`, script.createCachedData());
-    renameSync(`${keptFile}.${process.pid}.tmp`, keptFile);
-  });
-  module.exports.pruneCacheFolder(path.dirname(keptFile));
+  attempt(() => module.exports.writeCacheEntry(keptFile, script.createCachedData()));
 }
 
-/** Where this build's compiled code for this command is kept. */
+/** Where this build's compiled code for this command is kept: in cacheFolder() of src/cache-folder.ts. */
 function codeCacheFile() {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
   const build = attempt(() => readFileSync(new URL('../dist/build-id', import.meta.url), 'utf8').trim());

@@ -4,7 +4,8 @@
  * that made them. Only the bundle has a build id (scripts/build.ts); running from source keeps nothing.
  * Losing the folder only costs time.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -18,18 +19,74 @@ export function cacheFolder(): string | undefined {
   return base ? path.join(base, 'stackgen') : undefined;
 }
 
-/**
- * Writes one cache entry atomically (a reader sees the old text or the new, never half), after pruning
- * the folder. Throws like the file system does; callers ignore it: it is a cache.
- */
-export function writeCacheEntry(file: string, text: string): void {
-  const folder = path.dirname(file);
-  mkdirSync(folder, { recursive: true });
-  pruneCacheFolder(folder);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+/** A cache entry's content as JSON gives it back, or undefined when it is missing or unreadable. */
+export function readCacheEntry(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
+
+/**
+ * Writes one cache entry atomically (a reader sees the old bytes or the new, never half), after pruning the
+ * folder. Never fails: a read-only home or a full disk only costs the next run time.
+ */
+export function writeCacheEntry(file: string, data: string | Uint8Array): void {
+  const folder = path.dirname(file);
+  const temporary = `${file}.${process.pid}.tmp`;
+  let written = false;
+  try {
+    mkdirSync(folder, { recursive: true });
+    pruneCacheFolder(folder);
+    writeFileSync(temporary, data);
+    written = true;
+    renameSync(temporary, file);
+  } catch {
+    // A file written but not put in place is not left behind.
+    if (written) rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Entries of one kind, one file each (`<kind>-<hash of its name>.json`), each holding the build that wrote
+ * it and a tag saying what it was made from: an entry answers only to the same build and the same tag. Keeps
+ * nothing when running from source or with no cache folder.
+ */
+export class CacheEntries {
+  private constructor(
+    private readonly kind: string,
+    private readonly build: string | undefined,
+    private readonly folder: string | undefined,
+  ) {}
+
+  static open(kind: string, build = BUILD_ID, folder = cacheFolder()): CacheEntries {
+    return new CacheEntries(kind, build, build ? folder : undefined);
+  }
+
+  private fileOf(name: string): string | undefined {
+    return this.folder && path.join(this.folder, `${this.kind}-${sha256(name).slice(0, 32)}.json`);
+  }
+
+  get(name: string, tag: string): unknown {
+    const file = this.fileOf(name);
+    const entry = file && (readCacheEntry(file) as Entry | undefined);
+    return entry && entry.build === this.build && entry.tag === tag ? entry.content : undefined;
+  }
+
+  put(name: string, tag: string, content: unknown): void {
+    const file = this.fileOf(name);
+    if (file) writeCacheEntry(file, JSON.stringify({ build: this.build, tag, content } satisfies Entry));
+  }
+}
+
+interface Entry {
+  build: string | undefined;
+  tag: string;
+  content: unknown;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Entries of other builds (another checkout, an older version) stay this long after their last write. */

@@ -7,8 +7,8 @@ import { buildProgram } from './cli.js';
 import { ExitError, InternalError } from './errors.js';
 import { printable, processIo, type Io } from './io.js';
 
-// bin/stackgen.js prunes the cache folder after keeping V8's compiled code in it.
-export { pruneCacheFolder } from './cache-folder.js';
+// bin/stackgen.js keeps V8's compiled code in the cache folder the way the caches of src/ keep theirs.
+export { writeCacheEntry } from './cache-folder.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   if (io === processIo) exitQuietlyWhenOutputCloses();

@@ -10,9 +10,8 @@
  * the user's cache folder (cache-folder.ts), one file per build, and losing it only costs time.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BUILD_ID, cacheFolder, writeCacheEntry } from '../cache-folder.js';
+import { BUILD_ID, cacheFolder, readCacheEntry, writeCacheEntry } from '../cache-folder.js';
 
 /** At most this many verdicts are kept, the newest. */
 const LIMIT = 20_000;
@@ -32,11 +31,8 @@ export class CheckCache {
   static open(buildId = BUILD_ID, folder = cacheFolder()): CheckCache {
     if (!buildId || !folder) return new CheckCache(undefined, []);
     const file = path.join(folder, `checked-${buildId}.json`);
-    try {
-      return new CheckCache(file, JSON.parse(readFileSync(file, 'utf8')) as string[]);
-    } catch {
-      return new CheckCache(file, []);
-    }
+    const known = readCacheEntry(file);
+    return new CheckCache(file, Array.isArray(known) ? (known as string[]) : []);
   }
 
   /** A verdict's key: the file's path and bytes, and whatever else of the plan its checks read. */
@@ -59,10 +55,6 @@ export class CheckCache {
   /** Writes what was added, atomically, and prunes the folder. Failures are ignored: it is a cache. */
   save(): void {
     if (!this.file || this.added.length === 0) return;
-    try {
-      writeCacheEntry(this.file, JSON.stringify([...this.passed].slice(-LIMIT)));
-    } catch {
-      // A read-only home, a full disk: the next run checks again.
-    }
+    writeCacheEntry(this.file, JSON.stringify([...this.passed].slice(-LIMIT)));
   }
 }

@@ -5,58 +5,25 @@
  * positions are needed only when something is wrong: `load.ts` then parses the text again. Only content
  * JSON gives back exactly (no infinite numbers, no -0, no undefined values) is kept.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { BUILD_ID, cacheFolder, writeCacheEntry } from '../cache-folder.js';
-
-interface Entry {
-  build: string;
-  sha256: string;
-  content: unknown;
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+import { BUILD_ID, CacheEntries, cacheFolder, sha256 } from '../cache-folder.js';
 
 export class ParsedStackCache {
-  private constructor(
-    private readonly build: string | undefined,
-    private readonly folder: string | undefined,
-  ) {}
+  private constructor(private readonly entries: CacheEntries) {}
 
   /** This build's cache; one that keeps nothing when running from source or with no cache folder. */
   static open(build = BUILD_ID, folder = cacheFolder()): ParsedStackCache {
-    return new ParsedStackCache(build, build ? folder : undefined);
-  }
-
-  private fileOf(stackFile: string): string | undefined {
-    return this.folder && path.join(this.folder, `stack-${sha256(stackFile).slice(0, 32)}.json`);
+    return new ParsedStackCache(CacheEntries.open('stack', build, folder));
   }
 
   /** The content parsed from exactly this text by this build, if it was kept. `stackFile` is absolute. */
   get(stackFile: string, text: string): unknown {
-    const file = this.fileOf(stackFile);
-    if (!file) return undefined;
-    try {
-      const entry = JSON.parse(readFileSync(file, 'utf8')) as Entry;
-      return entry.build === this.build && entry.sha256 === sha256(text) ? entry.content : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.entries.get(stackFile, sha256(text));
   }
 
-  /** Keeps what this text parsed to. Failures are ignored: it is a cache. */
+  /** Keeps what this text parsed to, when JSON gives it back exactly. */
   put(stackFile: string, text: string, content: unknown): void {
-    const file = this.fileOf(stackFile);
-    if (!file) return;
-    try {
-      const entry: Entry = { build: this.build!, sha256: sha256(text), content };
-      const json = JSON.stringify(entry);
-      if (!isDeepStrictEqual((JSON.parse(json) as Entry).content, content)) return;
-      writeCacheEntry(file, json);
-    } catch {
-      // Content JSON cannot keep, a read-only home, a full disk: the next run parses again.
-    }
+    if (isDeepStrictEqual(JSON.parse(JSON.stringify(content)), content))
+      this.entries.put(stackFile, sha256(text), content);
   }
 }

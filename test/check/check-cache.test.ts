@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planOfObject, withEditedFile } from '../helpers/plan.js';
 import { describe, expect, it } from 'vitest';
-import { pruneCacheFolder } from '../../src/cache-folder.js';
+import { pruneCacheFolder, writeCacheEntry } from '../../src/cache-folder.js';
 import { CheckCache } from '../../src/check/check-cache.js';
 import { planProblems, verdictKey } from '../../src/check/check-plan.js';
 import type { RenderPlan } from '../../src/render/plan.js';
@@ -40,6 +40,13 @@ describe('the cache of check verdicts', () => {
 
     writeFileSync(path.join(folder, 'checked-b.json'), '{not json');
     expect(CheckCache.open('b', folder).has('k')).toBe(false);
+    writeFileSync(path.join(folder, 'checked-c.json'), '{"not": "a list"}');
+    expect(CheckCache.open('c', folder).has('k')).toBe(false);
+
+    // A cache that cannot be written (here its folder is a file) costs only time.
+    const blocked = path.join(folder, 'checked-b.json');
+    expect(() => writeCacheEntry(path.join(blocked, 'entry.json'), '[]')).not.toThrow();
+    expect(readdirSync(folder).sort()).toEqual(['checked-b.json', 'checked-c.json']);
   });
 
   it('skips the checks of a file whose bytes, and what its checks read of the plan, passed before', async () => {

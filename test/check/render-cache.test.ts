@@ -29,8 +29,11 @@ describe('the cache of rendered stacks', () => {
     expect(cache.get(again)).toEqual({ ...first, stack: again });
     // Proof that they come from the cache: an entry planted for this stack is what comes back.
     const [entryFile] = readdirSync(dir);
-    const entry = JSON.parse(readFileSync(path.join(dir, entryFile!), 'utf8')) as { files: unknown[] };
-    writeFileSync(path.join(dir, entryFile!), JSON.stringify({ ...entry, files: [] }));
+    const entry = JSON.parse(readFileSync(path.join(dir, entryFile!), 'utf8')) as { content: object };
+    writeFileSync(
+      path.join(dir, entryFile!),
+      JSON.stringify({ ...entry, content: { ...entry.content, files: [] } }),
+    );
     expect((await renderChecked(loaded(again), cache)).files).toEqual([]);
 
     // One field changed, or another build: rendered anew.
