@@ -7,7 +7,7 @@ import { ComposeProject, type ContainerState } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
 import type { LoadedStack } from '../model/load.js';
-import type { Stack } from '../model/normalize.js';
+import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { applyChanges } from '../output/atomic.js';
 import { MANIFEST_PATH } from '../output/drift.js';
 import { planGeneration } from '../output/generate.js';
@@ -27,6 +27,7 @@ import {
   deployStack,
   beforeDeploy,
   pruneUnused,
+  publishedHosts,
   waitConverged,
 } from '../runtime/swarm.js';
 import { readFile } from 'node:fs/promises';
@@ -63,10 +64,14 @@ async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpRes
   await pruneUnused(stack);
   const seconds = Math.round((Date.now() - started) / 1000);
   io.out(`${stack.name} is up on the swarm (${services.length} services, ${seconds}s):`);
+  const width = Math.max(...services.map((s) => s.service.length));
   for (const s of services) {
     const nodes = [...new Set(s.tasks.map((t) => t.node))].join(', ');
-    io.out(`  ${s.service.padEnd(16)} ${s.replicas.padEnd(22)} ${nodes}`);
+    io.out(`  ${s.service.padEnd(width)}  ${s.replicas.padEnd(22)} ${nodes}`);
   }
+  await pinSignozOrganisation(cwd, stack, io, async () =>
+    stack.swarm.publish === 'none' ? false : (await publishedHosts(stack))(SERVICE_NAMES.signoz),
+  );
   return { stack: stack.name, seconds, services: [] };
 }
 

@@ -79,8 +79,11 @@ export interface SwarmService {
   /** When the latest rolling update (or its rollback) started, as the manager says; what it said of it. */
   updateStarted: string;
   updateMessage: string;
-  /** The newest task that failed or was rejected (its id, node and error), when one was. */
-  failed?: { id: string; node: string; error: string };
+  /**
+   * The newest task that failed or was rejected (its id, node and error), when one was; `current` when it
+   * ran what the service asks for now, not an earlier version of it.
+   */
+  failed?: { id: string; node: string; error: string; current: boolean };
 }
 
 /** Each service of the stack with its tasks and update state (`service` without the stack's prefix). */
@@ -91,16 +94,16 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
   );
   if (listed.length === 0) return [];
   const names = listed.map(([name = '']) => name);
-  // One inspect for all of them: name, then the state, start and message of a rolling update, if any.
-  const updateFormat =
-    '{{.Spec.Name}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}\t{{.UpdateStatus.StartedAt}}\t{{.UpdateStatus.Message}}{{end}}';
+  // One inspect for all of them: name, what its tasks run, then the state, start and message of a rolling
+  // update, if any.
+  const updateFormat = `{{.Spec.Name}}\t{{with .Spec.TaskTemplate.ContainerSpec}}${TASK_FINGERPRINT}{{end}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}\t{{.UpdateStatus.StartedAt}}\t{{.UpdateStatus.Message}}{{end}}`;
   const updates = new Map(
     lines((await docker(['service', 'inspect', '--format', updateFormat, ...names])).stdout).map((line) => {
-      const [name = '', state = '', started = '', message = ''] = line.split('\t');
-      return [name, { state, started, message }] as const;
+      const [name = '', fingerprint = '', state = '', started = '', message = ''] = line.split('\t');
+      return [name, { fingerprint, state, started, message }] as const;
     }),
   );
-  return Promise.all(
+  const services = await Promise.all(
     listed.map(async ([name = '', mode = '', replicas = '']) => {
       const taskFormat = '{{.ID}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}';
       const ps = await docker(['service', 'ps', name, '--no-trunc', '--format', taskFormat]);
@@ -133,11 +136,46 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
         update: updates.get(name)?.state ?? '',
         updateStarted: updates.get(name)?.started ?? '',
         updateMessage: updates.get(name)?.message ?? '',
-        ...(failed ? { failed: { id: failed.id, node: failed.node, error: failed.error } } : {}),
+        ...(failed
+          ? { failed: { id: failed.id, node: failed.node, error: failed.error, current: false } }
+          : {}),
       };
     }),
   );
+  // Whether each failed task ran what its service now asks for, or an earlier version of it.
+  const failedIds = services.flatMap((s) => (s.failed ? [s.failed.id] : []));
+  if (failedIds.length) {
+    const format = `{{.ID}}\t{{with .Spec.ContainerSpec}}${TASK_FINGERPRINT}{{end}}`;
+    const ran = new Map(
+      lines((await docker(['inspect', '--type', 'task', '--format', format, ...failedIds])).stdout).map(
+        (line) => line.split('\t') as [string, string],
+      ),
+    );
+    for (const s of services) {
+      if (s.failed)
+        s.failed.current = ran.get(s.failed.id) === updates.get(`${stack}_${s.service}`)?.fingerprint;
+    }
+  }
+  return services;
 }
+
+/**
+ * What a task runs, from its container spec: equal for a task and its service while the service still asks
+ * for what the task was made from. (The whole spec is not: the service's carries defaults its tasks lack.)
+ */
+const TASK_FINGERPRINT = [
+  'Image',
+  'Command',
+  'Args',
+  'Env',
+  'Labels',
+  'Mounts',
+  'Configs',
+  'Secrets',
+  'Ulimits',
+]
+  .map((field) => `{{json .${field}}}`)
+  .join(' ');
 
 const namespace = (stack: string) => ['--filter', `label=com.docker.stack.namespace=${stack}`];
 
@@ -149,9 +187,15 @@ export async function removeUnusedObjects(stack: string): Promise<void> {
   }
 }
 
-export async function stackRemove(stack: string): Promise<void> {
+/**
+ * docker stack rm. A network a task still holds while it stops is not removed ("is in use by task"): that
+ * is not a failure, the caller asks again once the tasks are gone; `false` then.
+ */
+export async function stackRemove(stack: string): Promise<boolean> {
   const result = await docker(['stack', 'rm', stack]);
-  if (result.exitCode !== 0) throw new OperationError(`docker stack rm failed: ${failure(result)}`);
+  if (result.exitCode === 0) return true;
+  if (/is in use by task/.test(String(result.stderr))) return false;
+  throw new OperationError(`docker stack rm failed: ${failure(result)}`);
 }
 
 /** Whether the swarm still has services or networks of the stack. */

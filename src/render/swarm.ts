@@ -4,10 +4,12 @@
  * - a bind mount exists on one host only: each file a service mounts (generated, or the user's dashboards
  *   and rule files) becomes a Swarm config, named by its path and content, so a changed file rolls exactly
  *   the services that mount it;
- * - secrets from .env become Swarm secrets (`<VAR>__FILE` where the image reads one, as Grafana does),
- *   named by a hash of their value; `stackgen up` makes the files and names them (STACKGEN_SECRETS_DIR,
- *   `<VAR>_SHA`), and nothing secret is written into swarm.yaml; TLS certificates become configs and keys
- *   secrets, named by the hash up computes of each file (fileHashVariable);
+ * - secrets from .env become Swarm secrets, named by a hash of their value; `stackgen up` makes the files
+ *   and names them (STACKGEN_SECRETS_DIR, `<VAR>_SHA`), and nothing secret is written into swarm.yaml. A
+ *   service reads them as its image can (SECRET_DELIVERY): from the file a `<VAR>_FILE` variable names, or,
+ *   for an image that reads only its environment (SigNoz), through a shell that reads them into it first;
+ *   TLS certificates become configs and keys secrets, named by the hash up computes of each file
+ *   (fileHashVariable);
  * - networks are overlays, attachable, so containers and stacks on any node can join;
  * - Swarm ignores depends_on: each service restarts until what it needs answers, and one-shot steps are
  *   replicated jobs; a service with a data volume (local to one node) is pinned to the labelled node;
@@ -37,6 +39,7 @@ interface ComposeService {
   extra_hosts?: string[];
   mem_limit?: string;
   restart?: string;
+  depends_on?: Record<string, { condition?: string }>;
   [key: string]: unknown;
 }
 
@@ -49,8 +52,24 @@ interface ComposeFile {
 /** The rendered files' contents, by path relative to the output folder. */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
-/** A compose environment value that is a secret from .env: `${NAME:?…}`. */
-const SECRET_VALUE = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}$/;
+/** A secret from .env in a compose environment value: `${NAME:?…}`, the whole value or a part of it. */
+const SECRET_REFERENCE = /\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}/g;
+const SECRET_REFERENCE_ONLY = /^\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}$/;
+
+/**
+ * How each service's image takes a secret from a file. Grafana reads `<VAR>__FILE`, the PostgreSQL image
+ * `<VAR>_FILE`. SigNoz reads its settings only from its environment: its task starts through a shell that
+ * reads the secret files into the environment, then runs what the image runs (its ENTRYPOINT, WORKDIR
+ * /root), since a compose file cannot name the image's own entrypoint.
+ */
+const SECRET_DELIVERY: Record<string, { fileVariable: (key: string) => string } | { runs: string[] }> = {
+  [SERVICE_NAMES.grafana]: { fileVariable: (key) => `${key}__FILE` },
+  [SERVICE_NAMES.postgres]: { fileVariable: (key) => `${key}_FILE` },
+  [SERVICE_NAMES.signoz]: { runs: ['./signoz', 'server'] },
+};
+
+/** A job retries until what it needs answers (the schema migrator waits for ClickHouse): 30 times. */
+const JOB_ATTEMPTS = 30;
 
 export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string {
   // Its header is comments, which parsing leaves out.
@@ -61,7 +80,8 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
     for (const file of source.files) files.set(path.posix.relative(stack.output, file.path), file.content);
   const configs: Record<string, { file: string; name: string }> = {};
   const secrets: Record<string, { file: string; name: string }> = {};
-  const owners = volumeOwners(compose);
+  const oneShots = new Set(stack.services.filter((s) => s.oneShot).map((s) => s.name));
+  const owners = volumeOwners(compose, oneShots);
   const tls = tlsInputs(stack);
   const services = Object.fromEntries(
     Object.entries(compose.services).map(([name, service]) => {
@@ -95,21 +115,38 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
         }
       }
       const environment: Record<string, string> = {};
+      /** Variables the task's shell reads from secret files (an image that reads no file itself). */
+      const fromFiles: { key: string; value: string }[] = [];
       for (const [key, value] of Object.entries(service.environment ?? {})) {
-        const secret = SECRET_VALUE.exec(String(value))?.[1];
-        if (!secret) {
+        const names = [...String(value).matchAll(SECRET_REFERENCE)].map((m) => m[1]!);
+        if (names.length === 0) {
           environment[key] = String(value);
           continue;
         }
-        secrets[secret] = {
-          file: `\${STACKGEN_SECRETS_DIR:?run "stackgen up", which makes the secret files}/${secret}`,
-          name: objectName(stack, secret.toLowerCase(), `\${${secret}_SHA:?run "stackgen up"}`),
-        };
-        serviceSecrets.push({ source: secret, target: secret });
-        environment[`${key}__FILE`] = `/run/secrets/${secret}`;
+        for (const secret of names) {
+          secrets[secret] = {
+            file: `\${STACKGEN_SECRETS_DIR:?run "stackgen up", which makes the secret files}/${secret}`,
+            name: objectName(stack, secret.toLowerCase(), `\${${secret}_SHA:?run "stackgen up"}`),
+          };
+          if (!serviceSecrets.some((s) => s.source === secret))
+            serviceSecrets.push({ source: secret, target: secret });
+        }
+        const delivery = SECRET_DELIVERY[name];
+        if (delivery && 'fileVariable' in delivery && names.length === 1 && SECRET_REFERENCE_ONLY.test(value))
+          environment[delivery.fileVariable(key)] = `/run/secrets/${names[0]}`;
+        else if (delivery && 'runs' in delivery) fromFiles.push({ key, value: String(value) });
+        // Each service with a secret is in SECRET_DELIVERY; reaching here is a stackgen bug.
+        else throw new Error(`swarm.yaml: ${name} has no way to read ${key} from a secret file`);
       }
+      const start = fromFiles.length
+        ? readingSecrets(fromFiles, [
+            ...(service.entrypoint ?? []),
+            ...(service.command ??
+              (service.entrypoint ? [] : (SECRET_DELIVERY[name] as { runs: string[] }).runs)),
+          ])
+        : { entrypoint: service.entrypoint, command: service.command };
       const volumes = mounts.filter((m) => !m.bind).map((m) => m.text);
-      const oneShot = service.restart === 'no';
+      const oneShot = oneShots.has(name);
       const ports = portsOf(stack, service);
       const stateful = volumes.length > 0;
       const hostPorts = ports !== undefined && stack.swarm.publish === 'host';
@@ -118,8 +155,8 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
         name,
         omitEmpty({
           image: service.image,
-          entrypoint: service.entrypoint,
-          command: service.command,
+          entrypoint: start.entrypoint,
+          command: start.command,
           user: service.user,
           environment: Object.keys(environment).length ? environment : undefined,
           configs: serviceConfigs.length ? serviceConfigs : undefined,
@@ -153,7 +190,7 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
               : undefined,
             // Swarm has no depends_on: a service restarts until what it needs answers.
             restart_policy: oneShot
-              ? { condition: 'on-failure', delay: '5s', max_attempts: 5 }
+              ? { condition: 'on-failure', delay: '5s', max_attempts: JOB_ATTEMPTS }
               : { condition: 'any', delay: '5s' },
             // A new task of a stateless service starts before the old one stops; a service with a data
             // volume stops first, so two tasks never write one store, and so does one with host-mode
@@ -162,7 +199,10 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
               ? undefined
               : {
                   order: stateful || hostPorts ? 'stop-first' : 'start-first',
-                  failure_action: 'rollback',
+                  // One that needs a one-shot step done first fails until the step's job has run again:
+                  // a rollback would take that for a broken update. up waits, and names a task that
+                  // keeps failing.
+                  failure_action: waitsForStep(service) ? 'continue' : 'rollback',
                 },
             placement: constraint
               ? { constraints: [constraint] }
@@ -200,6 +240,28 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
     }),
     { lineWidth: 0, aliasDuplicateObjects: false },
   )}`;
+}
+
+/**
+ * A task that starts through the shell: it reads each variable's secrets from their files (`${VAR:?…}`
+ * becomes the file's content), exports them, and then runs `runs`. A missing file stops it at once.
+ * `$` is doubled: docker stack deploy interpolates the file as Compose does.
+ */
+function readingSecrets(variables: { key: string; value: string }[], runs: string[]) {
+  const word = (value: string) =>
+    value
+      .split(SECRET_REFERENCE)
+      .map((part, i) =>
+        i % 2 ? `"$(cat /run/secrets/${part})"` : part ? `'${part.replace(/'/g, `'\\''`)}'` : '',
+      )
+      .join('');
+  const script = [
+    'set -e',
+    ...variables.map(({ key, value }) => `${key}=${word(value)}`),
+    `export ${variables.map((v) => v.key).join(' ')}`,
+    'exec "$@"',
+  ].join('\n');
+  return { entrypoint: ['/bin/sh', '-c', script.replace(/\$/g, '$$$$'), 'sh'], command: runs };
 }
 
 interface Mount {
@@ -256,10 +318,10 @@ export function fileHashVariable(file: string): string {
 }
 
 /** For each named volume, the long-running service that owns it (one-shot steps on it follow that one). */
-function volumeOwners(compose: ComposeFile): Map<string, string> {
+function volumeOwners(compose: ComposeFile, oneShots: ReadonlySet<string>): Map<string, string> {
   const owners = new Map<string, string>();
   for (const [name, service] of Object.entries(compose.services)) {
-    if (service.restart === 'no') continue;
+    if (oneShots.has(name)) continue;
     for (const volume of service.volumes ?? []) {
       const mount = splitMount(volume);
       if (!mount.bind && !owners.has(mount.source)) owners.set(mount.source, name);
@@ -285,6 +347,10 @@ function portsOf(stack: Stack, service: ComposeService) {
     mode: stack.swarm.publish,
   }));
 }
+
+/** It needs a one-shot step to have completed (Tempo its volume's owner; SigNoz and its collector the schema). */
+const waitsForStep = (service: ComposeService) =>
+  Object.values(service.depends_on ?? {}).some((d) => d.condition === 'service_completed_successfully');
 
 function omitEmpty<T extends Record<string, unknown>>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -14,7 +14,16 @@ import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from '../render/secret-names
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function pinSignozOrganisation(root: string, stack: Stack, io: Io): Promise<void> {
+/**
+ * `hostOf` tells, when asked, where SigNoz's published port is reached: this host's bind address, or on a
+ * Swarm its node's (false when the swarm publishes no port).
+ */
+export async function pinSignozOrganisation(
+  root: string,
+  stack: Stack,
+  io: Io,
+  hostOf: () => Promise<string | false> = async () => hostForUrls(stack.exposure.bindAddress),
+): Promise<void> {
   if (stack.backend !== 'signoz' || (await readSecrets(root, stack))[SIGNOZ_ORG_ID]) return;
   const env = envFilePath(stack);
   const warn = (why: string) =>
@@ -23,8 +32,10 @@ export async function pinSignozOrganisation(root: string, stack: Stack, io: Io):
     );
   const port = stack.exposure.ports.signoz.ui;
   if (port === false) return warn('SigNoz is not published to ask it (exposure.ports.signoz.ui is false)');
+  const host = await hostOf();
+  if (host === false) return warn('SigNoz is not published to ask it (swarm.publish is none)');
   const email = stack.signoz.admin.email;
-  const url = `http://${hostForUrls(stack.exposure.bindAddress)}:${port}/api/v2/sessions/context?email=${encodeURIComponent(email)}`;
+  const url = `http://${host}:${port}/api/v2/sessions/context?email=${encodeURIComponent(email)}`;
   const orgs = await fetch(url, { signal: AbortSignal.timeout(5000) })
     .then((r) => r.json() as Promise<{ data?: { orgs?: { id?: string; name?: string }[] } }>)
     .then((body) => body.data?.orgs ?? [])

@@ -25,6 +25,7 @@ import type { Stack } from '../model/normalize.js';
 import { tlsInputs } from '../model/tls.js';
 import { readSecrets } from '../output/secrets.js';
 import { hostForUrls } from '../render/endpoints.js';
+import { SIGNOZ_ORG_ID } from '../render/secret-names.js';
 import { fileHashVariable, NAME_HASH_LENGTH } from '../render/swarm.js';
 
 export { stackServices, type SwarmService };
@@ -91,6 +92,8 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
     const hash = (value: string | Buffer) =>
       createHash('sha256').update(value).digest('hex').slice(0, NAME_HASH_LENGTH);
     const env: Record<string, string> = { STACKGEN_SECRETS_DIR: folder };
+    // Not a secret, and interpolated where it is used: docker stack deploy reads no .env.
+    if (secrets[SIGNOZ_ORG_ID]) env[SIGNOZ_ORG_ID] = secrets[SIGNOZ_ORG_ID];
     for (const [name, value] of Object.entries(secrets)) {
       await writeFile(path.join(folder, name), value, { mode: 0o600 });
       env[`${name}_SHA`] = hash(value);
@@ -120,8 +123,24 @@ export const converged = (s: SwarmService) => {
   return Number(wanted) > 0 && running === wanted;
 };
 
-/** A task's error that waiting cannot fix: its image is neither on the node nor to be pulled. */
-const IMAGE_MISSING = /No such image|pull access denied|manifest unknown|repository does not exist/i;
+/**
+ * Task errors that waiting cannot fix, though Swarm would retry for ever, and what to do about each: an
+ * image neither on the node nor to be pulled; an open-files limit above what the node's engine grants
+ * (only ClickHouse asks for one).
+ */
+const HOPELESS: { error: RegExp; advice: (stack: Stack) => string }[] = [
+  {
+    error: /No such image|pull access denied|manifest unknown|repository does not exist/i,
+    advice: () =>
+      'load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always',
+  },
+  {
+    error: /error setting rlimit/i,
+    advice: (stack) =>
+      `that engine refuses ClickHouse's open-files limit of ${stack.signoz.clickhouse.openFilesLimit} (signoz.clickhouse.openFilesLimit): lower it to what the nodes' engines allow, or raise their own limit (LimitNOFILE in docker.service; Debian's allows 1048576)`,
+  },
+];
+const hopeless = (error: string) => HOPELESS.find((h) => h.error.test(error));
 
 /** What the swarm had already been through before a deploy: failed tasks, and each service's last update. */
 export interface BeforeDeploy {
@@ -140,8 +159,9 @@ export async function beforeDeploy(stack: Stack): Promise<BeforeDeploy> {
 /**
  * Until every service runs as many tasks as it wants (Swarm counts a task with a healthcheck only once
  * healthy) and every job completed; progress on stderr; on timeout, what failed on which node. It ends at
- * once when this deploy cannot succeed: a task's image is missing on its node, or Swarm rolled back an
- * update of this deploy (failure_action: rollback), which would otherwise look like a service running fine.
+ * once when this deploy cannot succeed: a task failed in a way retrying cannot fix (HOPELESS), or Swarm
+ * rolled back an update of this deploy (failure_action: rollback), which would otherwise look like a
+ * service running fine.
  */
 export async function waitConverged(
   stack: Stack,
@@ -167,14 +187,15 @@ export async function waitConverged(
     const newFailure = (s: SwarmService) => s.failed && !before.failedTasks.has(s.failed.id);
     if (rolledBack) {
       throw new OperationError(
-        `${cannotStart(rolledBack, newFailure(rolledBack))}; Swarm rolled ${rolledBack.service} back to its previous settings${rolledBack.updateMessage ? ` (${rolledBack.updateMessage})` : ''}`,
+        `${cannotStart(stack, rolledBack, newFailure(rolledBack))}; Swarm rolled ${rolledBack.service} back to its previous settings${rolledBack.updateMessage ? ` (${rolledBack.updateMessage})` : ''}`,
       );
     }
     if (services.length > 0 && services.every(converged)) return services;
-    const missing = services.find(
-      (s) => !converged(s) && newFailure(s) && IMAGE_MISSING.test(s.failed!.error),
+    // Only a task of what the service now asks for: an earlier version may still be failing, being replaced.
+    const stuck = services.find(
+      (s) => !converged(s) && newFailure(s) && s.failed!.current && hopeless(s.failed!.error),
     );
-    if (missing) throw new OperationError(`${cannotStart(missing, true)} (Swarm would retry it for ever)`);
+    if (stuck) throw new OperationError(`${cannotStart(stack, stuck, true)} (Swarm would retry it for ever)`);
     if (Date.now() > until) {
       const failing = services.filter((s) => !converged(s));
       throw new OperationError(
@@ -191,13 +212,11 @@ export async function waitConverged(
 }
 
 /** Why a service does not run, from its newest failed task when that failed in this deploy. */
-function cannotStart(s: SwarmService, failedNow: boolean | undefined): string {
+function cannotStart(stack: Stack, s: SwarmService, failedNow: boolean | undefined): string {
   if (!failedNow || !s.failed) return `${s.service} did not take its new settings`;
   const { node, error } = s.failed;
-  const advice = IMAGE_MISSING.test(error)
-    ? '; load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always'
-    : '';
-  return `${s.service} cannot start on ${node}: ${error}${advice}`;
+  const known = hopeless(error);
+  return `${s.service} cannot start on ${node}: ${error}${known ? `; ${known.advice(stack)}` : ''}`;
 }
 
 /** Configs and secrets of older deploys, which no service uses any more (those in use are refused). */
@@ -207,9 +226,11 @@ export async function pruneUnused(stack: Stack): Promise<void> {
 
 /** docker stack rm, then until the stack's services and networks are gone from the swarm. */
 export async function removeStack(stack: Stack, timeoutSeconds = 120): Promise<void> {
-  await stackRemove(stack.name);
+  let removed = await stackRemove(stack.name);
   const until = Date.now() + timeoutSeconds * 1000;
   while (await stackLeft(stack.name)) {
+    // Its networks are removed once no stopping task holds them: asked again until then.
+    if (!removed) removed = await stackRemove(stack.name);
     if (Date.now() > until) {
       throw new OperationError(
         `${stack.name} was not gone within ${timeoutSeconds}s: "docker stack ps ${stack.name}" shows what is left`,

@@ -34,6 +34,7 @@ export const STANDINS = {
   clickhouse: 'stackgen-standin/clickhouse:test',
   signozCollector: 'stackgen-standin/signoz-otel-collector:test',
   signoz: 'stackgen-standin/signoz:test',
+  postgres: 'stackgen-standin/postgres:test',
   unhealthy: 'stackgen-standin/unhealthy:test',
   pushgateway: 'stackgen-standin/pushgateway:test',
   app: 'stackgen-standin/app:test',
@@ -136,6 +137,14 @@ const SPECS: Record<keyof typeof STANDINS, Spec> = {
     entrypoint: ['/standin/signoz.sh'],
     user: '0:0',
     files: { '/www/signoz/api/v1/health': '{"status":"ok"}' },
+    // As in the real image, "./signoz server" from /root (its ENTRYPOINT), which swarm.yaml runs itself.
+    workdir: '/root',
+    links: { '/root/signoz': '/standin/signoz.sh' },
+  },
+  postgres: {
+    entrypoint: ['/standin/postgres.sh'],
+    user: '0:0',
+    links: { '/usr/bin/pg_isready': '/standin/pg_isready.sh' },
   },
   unhealthy: { entrypoint: ['/standin/unhealthy.sh'], user: '10001:10001' },
   pushgateway: {

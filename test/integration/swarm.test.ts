@@ -4,8 +4,9 @@
  *
  * Real: three dockerd nodes, the swarm, docker stack deploy of the generated swarm.yaml (configs, secrets,
  * overlay networks, placement by node label, replicated services, healthchecks, host-mode ports),
- * Prometheus (Debian's binary), verify's spans and requests from the nodes' network. Stand-ins (fakes, see
- * standins/README.md): the collector, Jaeger, Grafana, an app. These kernels have no IPVS, so the stack uses
+ * Prometheus (Debian's binary), verify's spans and requests from the nodes' network, the shell that hands
+ * SigNoz its secrets. Stand-ins (fakes, see standins/README.md): the collector, Jaeger, Tempo, Loki, Grafana,
+ * an app; SigNoz, its collector and migrator, ClickHouse, Keeper and PostgreSQL. These kernels have no IPVS, so the stack uses
  * swarm.endpointMode dnsrr; VIPs and the ingress mesh (publish: ingress) are not covered here.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -41,9 +42,15 @@ beforeAll(async () => {
     STANDINS.tempo,
     STANDINS.busybox,
     STANDINS.loki,
+    STANDINS.clickhouseKeeper,
+    STANDINS.clickhouse,
+    STANDINS.signozCollector,
+    STANDINS.signoz,
+    STANDINS.postgres,
   );
-  // The node that keeps the stack's data.
+  // The node that keeps the stack's data; another for SigNoz's ClickHouse.
   await node(1, 'node', 'update', '--label-add', 'stackgen.data=true', 'sgsw-n2');
+  await node(1, 'node', 'update', '--label-add', 'stackgen.clickhouse=true', 'sgsw-n3');
   project = await createProject({
     [`stacks/${NAME}.yaml`]: `name: ${NAME}
 backend: jaeger
@@ -337,6 +344,155 @@ images:
   it('goes down as well', async () => {
     const down = await onSwarm(['down', TEMPO]);
     expect(down.exitCode, down.stderr).toBe(0);
+    expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
+  });
+});
+
+describe.sequential('the SigNoz stack with PostgreSQL on the same swarm', () => {
+  const SIGNOZ = 'sgswsignoz';
+  /** A command in the container of a service's task on node n. */
+  const inTask = async (n: number, service: string, ...command: string[]) => {
+    const filter = `label=com.docker.swarm.service.name=${SIGNOZ}_${service}`;
+    const container = (await node(n, 'ps', '-q', '--filter', filter)).stdout.trim();
+    return (await node(n, 'exec', container, ...command)).stdout;
+  };
+  const dotEnv = async (name: string) =>
+    new RegExp(`^${name}=(.*)$`, 'm').exec(
+      await readFile(path.join(project!, `deploy/${SIGNOZ}/.env`), 'utf8'),
+    )![1]!;
+
+  const file = () => path.join(project!, `stacks/${SIGNOZ}.yaml`);
+  const stackFile = (openFilesLimit: number) => `name: ${SIGNOZ}
+backend: signoz
+target: swarm
+swarm:
+  endpointMode: dnsrr
+  resolveImage: never
+  placement:
+    services:
+      clickhouse: stackgen.clickhouse=true
+signoz:
+  metastore: postgres
+  histogramQuantileUrl: http://grafana:3000/udf
+  clickhouse: { openFilesLimit: ${openFilesLimit} }
+prometheus:
+  enabled: true
+grafana:
+  enabled: true
+images:
+  overrides:
+    clickhouse-keeper: ${STANDINS.clickhouseKeeper}
+    clickhouse: ${STANDINS.clickhouse}
+    otel-collector: ${STANDINS.signozCollector}
+    signoz: ${STANDINS.signoz}
+    postgres: ${STANDINS.postgres}
+    prometheus: ${STANDINS.prometheus}
+    grafana: ${STANDINS.grafana}
+`;
+
+  it("stops at once when a node's engine refuses ClickHouse's open-files limit, naming the key", async (context) => {
+    const limit = 262144;
+    // An engine allowed 1048576 open files (Debian's docker.service) grants it: nothing to refuse there.
+    const granted = await node(
+      3,
+      'run',
+      '--rm',
+      '--ulimit',
+      `nofile=${limit}:${limit}`,
+      STANDINS.busybox,
+      'true',
+    );
+    if (granted.exitCode === 0) context.skip();
+    await writeFile(file(), stackFile(limit));
+    expect((await stackgen(['generate', `stacks/${SIGNOZ}.yaml`])).exitCode).toBe(0);
+    const started = Date.now();
+    const up = await onSwarm(['up', SIGNOZ, '--wait-timeout', '240']);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr).toMatch(
+      new RegExp(
+        `clickhouse cannot start on sgsw-n3: .*error setting rlimit.*; that engine refuses ClickHouse's open-files limit of ${limit} \\(signoz\\.clickhouse\\.openFilesLimit\\)`,
+      ),
+    );
+    // Long before the wait's limit: Swarm would retry it for ever.
+    expect(Date.now() - started).toBeLessThan(120_000);
+  });
+
+  it('runs its user scripts step and schema migrations as jobs to completion, each data service on its node', async () => {
+    // This test machine's engines grant fewer open files than Debian's docker.service (20000 here).
+    await writeFile(file(), stackFile(16384));
+    expect((await stackgen(['generate', `stacks/${SIGNOZ}.yaml`])).exitCode).toBe(0);
+    const up = await onSwarm(['up', SIGNOZ, '--wait-timeout', '240']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    // The step that fills ClickHouse's user scripts volume ran where ClickHouse keeps it.
+    expect(up.stdout).toMatch(/clickhouse-user-scripts\s+0\/1 \(1\/1 completed\)\s+sgsw-n3/);
+    expect(up.stdout).toMatch(/schema-migrator\s+0\/1 \(1\/1 completed\)/);
+    expect(await nodesOf(`${SIGNOZ}_clickhouse`)).toEqual(['sgsw-n3']);
+    for (const service of ['clickhouse-keeper', 'postgres', 'signoz', 'prometheus', 'grafana'])
+      expect(await nodesOf(`${SIGNOZ}_${service}`), service).toEqual(['sgsw-n2']);
+    // The migrations ran to their end, against the ClickHouse on n3, reached by name over the overlay.
+    const migrator = await node(1, 'service', 'logs', `${SIGNOZ}_schema-migrator`);
+    expect(migrator.stdout).toContain('stand-in migrate async up: done');
+  });
+
+  it('hands SigNoz its secrets through its start script, and PostgreSQL its password as a file', async () => {
+    // What SigNoz's process runs with: the values of .env, read from the Swarm secrets.
+    const environ = (await inTask(2, 'signoz', 'cat', '/proc/1/environ')).split('\0');
+    expect(environ).toContain(
+      `SIGNOZ_SQLSTORE_POSTGRES_DSN=postgres://signoz:${await dotEnv('SIGNOZ_POSTGRES_PASSWORD')}@postgres:5432/signoz?sslmode=disable`,
+    );
+    expect(environ).toContain(`SIGNOZ_TOKENIZER_JWT_SECRET=${await dotEnv('SIGNOZ_JWT_SECRET')}`);
+    expect(environ).toContain(`SIGNOZ_USER_ROOT_PASSWORD=${await dotEnv('SIGNOZ_ADMIN_PASSWORD')}`);
+    // Not a secret: docker stack deploy took it from .env, which it does not read itself.
+    expect(environ).toContain(`SIGNOZ_USER_ROOT_ORG_ID=${await dotEnv('SIGNOZ_ORG_ID')}`);
+    expect(await inTask(2, 'postgres', 'sh', '-c', 'cat "$POSTGRES_PASSWORD_FILE"')).toBe(
+      await dotEnv('SIGNOZ_POSTGRES_PASSWORD'),
+    );
+    expect(await inTask(2, 'postgres', 'sh', '-c', 'echo "${POSTGRES_PASSWORD:-unset}"')).toBe('unset');
+  });
+
+  it("reads SigNoz's organisation id into a .env that predates it, from SigNoz's node", async () => {
+    const env = path.join(project!, `deploy/${SIGNOZ}/.env`);
+    // An older stackgen wrote no id: SigNoz then made the organisation with one of its own.
+    await writeFile(
+      env,
+      (await readFile(env, 'utf8')).replace(/^# ID of the SigNoz.*\nSIGNOZ_ORG_ID=.*\n/m, ''),
+    );
+    await writeFile(
+      file(),
+      stackFile(16384).replace('  resolveImage: never\n', '  resolveImage: never\n  publish: host\n'),
+    );
+    expect((await stackgen(['generate', `stacks/${SIGNOZ}.yaml`])).exitCode).toBe(0);
+    // From the bridge's namespace, as a machine on the nodes' network: SigNoz answers on its node, n2.
+    const up = await hub(
+      'env',
+      `DOCKER_HOST=${MANAGER}`,
+      'NO_COLOR=1',
+      'node',
+      BIN,
+      '-C',
+      project!,
+      'up',
+      SIGNOZ,
+      '--wait-timeout',
+      '240',
+    );
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain(
+      `deploy/${SIGNOZ}/.env: kept the id of SigNoz's organisation "${SIGNOZ}" (SIGNOZ_ORG_ID=0199c0de-5a1e-7000-8000-00000000beef)`,
+    );
+    expect(await dotEnv('SIGNOZ_ORG_ID')).toBe('0199c0de-5a1e-7000-8000-00000000beef');
+  });
+
+  it('goes down, leaving nothing on any node', async () => {
+    const down = await onSwarm(['down', SIGNOZ]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    for (const n of [1, 2, 3]) {
+      const filter = ['--filter', `label=com.docker.stack.namespace=${SIGNOZ}`];
+      await eventually(
+        async () => ((await node(n, 'ps', '-q', ...filter)).stdout === '' ? true : undefined),
+        60,
+      );
+    }
     expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
   });
 });

@@ -2,11 +2,16 @@
  * swarm.yaml (target: swarm), as rendered: what a cluster needs that one host does not. The real `docker
  * stack config` reads the golden file (real-tools.test.ts); the real swarm runs it (integration/swarm.test.ts).
  */
+import { execa } from 'execa';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RenderPlan } from '../../src/render/plan.js';
 import { StackInvalidError } from '../../src/errors.js';
+import { parseEnv } from '../../src/output/secrets.js';
 import { described, loadObject, planOf, planOfObject } from '../helpers/plan.js';
+import { testdir } from '../helpers/testdir.js';
 
 interface SwarmFile {
   services: Record<
@@ -19,12 +24,15 @@ interface SwarmFile {
       ports?: { target: number; published: number; mode: string }[];
       depends_on?: unknown;
       labels?: unknown;
+      entrypoint?: string[];
+      command?: string[];
       deploy: {
+        restart_policy?: Record<string, unknown>;
         mode: string;
         replicas?: number;
         endpoint_mode: string;
         placement?: { constraints?: string[]; max_replicas_per_node?: number };
-        update_config?: { order: string };
+        update_config?: { order: string; failure_action: string };
         resources?: { limits: { memory: string } };
       };
     }
@@ -86,6 +94,75 @@ describe('swarm.yaml', () => {
       file: '${STACKGEN_SECRETS_DIR:?run "stackgen up", which makes the secret files}/GRAFANA_ADMIN_PASSWORD',
       name: 'demo_grafana_admin_password_${GRAFANA_ADMIN_PASSWORD_SHA:?run "stackgen up"}',
     });
+  });
+
+  it('hands SigNoz and PostgreSQL their secrets as each image reads them: a file, or a start script', async () => {
+    const swarm = swarmOf(await planOfObject(raw({ backend: 'signoz', signoz: { metastore: 'postgres' } })));
+    const { postgres, signoz } = swarm.services as Record<string, SwarmFile['services'][string]>;
+    expect(postgres!.environment).toMatchObject({
+      POSTGRES_PASSWORD_FILE: '/run/secrets/SIGNOZ_POSTGRES_PASSWORD',
+    });
+    expect(postgres!.environment).not.toHaveProperty('POSTGRES_PASSWORD');
+    // SigNoz reads no file: no secret is left in its environment, each is a secret of its task.
+    expect(JSON.stringify(signoz!.environment)).not.toMatch(/PASSWORD|JWT|:\?/);
+    expect(signoz!.secrets!.map((s) => s.source).sort()).toEqual([
+      'SIGNOZ_ADMIN_PASSWORD',
+      'SIGNOZ_JWT_SECRET',
+      'SIGNOZ_POSTGRES_PASSWORD',
+    ]);
+    // What the image runs (./signoz server from /root), started by a script that first reads the files.
+    expect(signoz!.command).toEqual(['./signoz', 'server']);
+    const [shell, flag, script, name] = signoz!.entrypoint!;
+    expect([shell, flag, name]).toEqual(['/bin/sh', '-c', 'sh']);
+
+    // The real sh runs the script as docker stack deploy hands it over ($$ is $), its secrets folder moved
+    // to a temporary one, and prints the environment it would start SigNoz with.
+    const secrets = await testdir();
+    const values = {
+      SIGNOZ_POSTGRES_PASSWORD: "pa'ss word$1",
+      SIGNOZ_JWT_SECRET: 'jwt-secret',
+      SIGNOZ_ADMIN_PASSWORD: 'admin "pw"',
+    };
+    for (const [file, value] of Object.entries(values))
+      await writeFile(path.join(secrets, file), `${value}\n`);
+    const run = (folder: string) =>
+      execa('sh', ['-c', script!.replace(/\$\$/g, '$').replaceAll('/run/secrets', folder), 'sh', 'env'], {
+        env: {},
+        extendEnv: false,
+        reject: false,
+      });
+    const env = parseEnv((await run(secrets)).stdout);
+    expect(env).toMatchObject({
+      SIGNOZ_SQLSTORE_POSTGRES_DSN: `postgres://signoz:pa'ss word$1@postgres:5432/signoz?sslmode=disable`,
+      SIGNOZ_TOKENIZER_JWT_SECRET: 'jwt-secret',
+      SIGNOZ_USER_ROOT_PASSWORD: 'admin "pw"',
+    });
+    // A missing secret file stops the task before SigNoz starts.
+    const missing = await run(path.join(secrets, 'absent'));
+    expect(missing.exitCode).not.toBe(0);
+    expect(missing.stdout).toBe('');
+  });
+
+  it('runs the one-shot steps as jobs that retry until what they need answers', async () => {
+    const swarm = swarmOf(await planOfObject(raw({ backend: 'signoz' })));
+    for (const job of ['schema-migrator', 'clickhouse-user-scripts']) {
+      expect(swarm.services[job]!.deploy.mode, job).toBe('replicated-job');
+      expect(swarm.services[job]!.deploy.restart_policy, job).toEqual({
+        condition: 'on-failure',
+        delay: '5s',
+        max_attempts: 30,
+      });
+    }
+    // The user scripts step writes the volume ClickHouse reads: on ClickHouse's node.
+    expect(swarm.services['clickhouse-user-scripts']!.deploy.placement).toEqual(
+      swarm.services.clickhouse!.deploy.placement,
+    );
+    expect(swarm.services['schema-migrator']!.deploy.placement).toBeUndefined();
+    // What waits for a job fails until it has run: its updates go on instead of rolling back.
+    const onFailure = (service: string) => swarm.services[service]!.deploy.update_config!.failure_action;
+    for (const service of ['clickhouse', 'signoz', 'otel-collector'])
+      expect(onFailure(service)).toBe('continue');
+    expect(onFailure('clickhouse-keeper')).toBe('rollback');
   });
 
   it('with TLS, takes certificates as configs and keys as secrets, named by the hash up computes', async () => {
@@ -217,9 +294,9 @@ describe('target: swarm in the stack file', () => {
   const warnings = async (extra: Record<string, unknown>) =>
     described((await loadObject(raw(extra))).warnings);
 
-  it('says what cannot run on a Swarm yet', async () => {
-    expect(await errors({ backend: 'signoz' })).toContain(
-      'backend: the signoz backend cannot run on a Swarm with this version of stackgen yet (target: swarm)',
+  it('says what cannot run on a Swarm yet, or at all', async () => {
+    expect(await errors({ backend: 'signoz', signoz: { histogramQuantileDir: 'vendor/udf' } })).toContain(
+      "signoz.histogramQuantileDir: is a folder of the repository, which the swarm's nodes do not have (target: swarm): point signoz.histogramQuantileUrl at a mirror the nodes reach instead",
     );
     expect(await errors({ include: ['ops/compose.yaml'] })).toContainEqual(
       expect.stringMatching(

@@ -7,7 +7,12 @@ trap 'kill 0; exit 0' TERM INT
 [ -n "${SIGNOZ_USER_ROOT_PASSWORD:-}" ] || fail "no admin password (.env not read?)"
 [ "${SIGNOZ_USER_ROOT_ENABLED:-}" = true ] || fail "the admin is not provisioned"
 [ "${SIGNOZ_TELEMETRYSTORE_CLICKHOUSE_DSN:-}" = tcp://clickhouse:9000 ] || fail "no ClickHouse DSN"
-mkdir -p "$(dirname "${SIGNOZ_SQLSTORE_SQLITE_PATH:-/var/lib/signoz/signoz.db}")" && touch "${SIGNOZ_SQLSTORE_SQLITE_PATH:-/var/lib/signoz/signoz.db}" || fail "cannot write the SQLite store"
+if [ "${SIGNOZ_SQLSTORE_PROVIDER:-}" = postgres ]; then
+  # The password inside the DSN, where a start script on a Swarm puts it from a secret file.
+  echo "${SIGNOZ_SQLSTORE_POSTGRES_DSN:-}" | grep -Eq '^postgres://signoz:[^@$]+@postgres:5432/signoz[?]sslmode=disable$' || fail "no PostgreSQL DSN with a password: '${SIGNOZ_SQLSTORE_POSTGRES_DSN:-}'"
+else
+  mkdir -p "$(dirname "${SIGNOZ_SQLSTORE_SQLITE_PATH:-/var/lib/signoz/signoz.db}")" && touch "${SIGNOZ_SQLSTORE_SQLITE_PATH:-/var/lib/signoz/signoz.db}" || fail "cannot write the SQLite store"
+fi
 # Like SigNoz: the organisation has the id SIGNOZ_USER_ROOT_ORG_ID gives, or one of its own when that is
 # unset (zeros), and GET /api/v2/sessions/context names it (busybox httpd ignores the ?email= query).
 org="${SIGNOZ_USER_ROOT_ORG_ID:-}"
