@@ -52,16 +52,27 @@ export async function swarmNodes(): Promise<
   });
 }
 
-/** docker stack deploy of a file in `dir`, with the environment its interpolation reads; what it did. */
+/**
+ * docker stack deploy of compose files relative to `dir` (the later add to the first), with the environment
+ * their interpolation reads; what it did.
+ */
 export async function stackDeploy(options: {
   dir: string;
-  file: string;
+  files: string[];
   stack: string;
   resolveImage: string;
   env: Record<string, string>;
 }): Promise<string[]> {
-  const { dir, file, stack, resolveImage, env } = options;
-  const args = ['stack', 'deploy', '--prune', '--resolve-image', resolveImage, '-c', file, stack];
+  const { dir, files, stack, resolveImage, env } = options;
+  const args = [
+    'stack',
+    'deploy',
+    '--prune',
+    '--resolve-image',
+    resolveImage,
+    ...files.flatMap((file) => ['-c', file]),
+    stack,
+  ];
   const result = await docker(args, { cwd: dir, env });
   if (result.exitCode !== 0) throw new OperationError(`docker stack deploy failed: ${failure(result)}`);
   return lines(result.stdout);

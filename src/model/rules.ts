@@ -147,15 +147,12 @@ const swarmFits: Rule = ({ stack, parsed, error, warn }) => {
       warn(['swarm'], 'has no effect with target: compose');
     return;
   }
-  const notYet = (at: FieldPath, what: string) =>
-    error(at, `${what} cannot run on a Swarm with this version of stackgen yet (target: swarm)`);
   if (stack.signoz.histogramQuantileDir) {
     error(
       ['signoz', 'histogramQuantileDir'],
       "is a folder of the repository, which the swarm's nodes do not have (target: swarm): point signoz.histogramQuantileUrl at a mirror the nodes reach instead",
     );
   }
-  if (parsed.include.length) notYet(['include'], 'your own compose files');
   const { publish, endpointMode } = stack.swarm;
   if (publish === 'ingress' && endpointMode === 'dnsrr') {
     error(

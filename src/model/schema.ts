@@ -719,7 +719,7 @@ export const StackSchema = z.strictObject({
     .array(relativePath)
     .default([])
     .describe(
-      "Your own compose files, relative to the project root, joined to the stack's compose project (compose's include): their services run on the stack's networks, start with `stackgen up`, stop with `stackgen down`, show in `stackgen status`. Paths in them are relative to their own folder.",
+      "Your own compose files, relative to the project root, joined to the stack's compose project (compose's include): their services run on the stack's networks, start with `stackgen up`, stop with `stackgen down`, show in `stackgen status`. Paths in them are relative to their own folder. With target: swarm they are deployed with swarm.yaml and may name no path of this machine (bind mounts, env_file, build).",
     ),
   patches: z
     .array(PatchSchema)

@@ -237,6 +237,7 @@ function checkIncludes(stack: Stack): Issue[] {
       issue([], 'is not a compose file with services');
       continue;
     }
+    if (stack.target === 'swarm') swarmIncludeProblems(value, issue);
     const own = isObject(value.networks) ? Object.keys(value.networks) : [];
     for (const { name: service, networks } of includedServices(file)) {
       const other = taken.get(service);
@@ -263,4 +264,55 @@ function checkIncludes(stack: Stack): Issue[] {
     }
   }
   return issues;
+}
+
+/**
+ * What `docker stack deploy` cannot take from an included compose file. It deploys the file beside
+ * swarm.yaml (`-c`), so it reads every relative path in it from the stack's output folder, not from the
+ * file's own; and a task runs on any node, where a path of this machine does not exist.
+ */
+function swarmIncludeProblems(
+  value: Record<string, unknown>,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const isHostPath = (source: string) => /^[./~]/.test(source);
+  for (const [name, service] of Object.entries(value.services as Record<string, unknown>)) {
+    if (!isObject(service)) continue;
+    if (service.build !== undefined && typeof service.image !== 'string') {
+      issue(
+        ['services', name, 'build'],
+        'cannot be built on a Swarm (target: swarm): build and push the image to a registry the nodes reach (or load it on each node), and name it in image',
+      );
+    }
+    if (service.env_file !== undefined) {
+      issue(
+        ['services', name, 'env_file'],
+        "is read from the stack's output folder by docker stack deploy, not from this file's (target: swarm): put the variables under environment",
+      );
+    }
+    const volumes = Array.isArray(service.volumes) ? service.volumes : [];
+    volumes.forEach((volume, i) => {
+      const source =
+        typeof volume === 'string' ? volume.split(':')[0]! : isObject(volume) ? volume.source : '';
+      const bind = isObject(volume) ? volume.type === 'bind' : isHostPath(String(source));
+      if (bind) {
+        issue(
+          ['services', name, 'volumes', i],
+          'is a folder of this machine, which the nodes of a Swarm do not have (target: swarm): use a named volume, or a Swarm config for a file',
+        );
+      }
+    });
+  }
+  for (const kind of ['configs', 'secrets'] as const) {
+    const objects = isObject(value[kind]) ? value[kind] : {};
+    for (const [name, object] of Object.entries(objects)) {
+      if (isObject(object) && typeof object.file === 'string' && !object.file.startsWith('/')) {
+        issue(
+          [kind, name, 'file'],
+          "is read from the stack's output folder by docker stack deploy, not from this file's (target: swarm): create it with docker " +
+            `${kind.slice(0, -1)} create and mark it external: true`,
+        );
+      }
+    }
+  }
 }

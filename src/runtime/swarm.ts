@@ -101,9 +101,13 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
     const output = path.join(root, stack.output);
     for (const file of tlsInputs(stack))
       env[fileHashVariable(file)] = hash(await readFile(path.join(output, file)));
+    // Your own compose files (include) join the stack as further files of the deploy.
+    const included = stack.extensions.includes.map((f) =>
+      path.relative(output, path.join(root, f.path)).split(path.sep).join('/'),
+    );
     const done = await stackDeploy({
       dir: output,
-      file: 'swarm.yaml',
+      files: ['swarm.yaml', ...included],
       stack: stack.name,
       resolveImage: stack.swarm.resolveImage,
       env,

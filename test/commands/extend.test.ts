@@ -267,6 +267,40 @@ describe("the user's own compose files", () => {
     expect(config.services.pushgateway!.volumes![0]!.source).toBe(path.join(dir, 'team/pushgateway-data'));
   });
 
+  it('on a Swarm, are refused where they name a path of this machine or a build', async () => {
+    const dir = await project(`${base}target: swarm\ninclude: [extra.yaml]\n`, {
+      'extra.yaml': [
+        'services:',
+        '  batch:',
+        '    build: ./batch',
+        '    env_file: batch.env',
+        '    networks: [demo-net]',
+        '    volumes:',
+        '      - data:/data',
+        '      - ./out:/out',
+        '      - { type: bind, source: /srv, target: /srv }',
+        'configs:',
+        '  settings:',
+        '    file: ./settings.yaml',
+        '',
+      ].join('\n'),
+    });
+    const stderr = await refused(
+      dir,
+      'extra.yaml:3:5 services.batch.build: ',
+      'cannot be built on a Swarm (target: swarm): build and push the image to a registry the nodes reach',
+    );
+    for (const line of [
+      `extra.yaml:4:5 services.batch.env_file: is read from the stack's output folder by docker stack deploy, not from this file's (target: swarm): put the variables under environment`,
+      'extra.yaml:8:9 services.batch.volumes[1]: is a folder of this machine, which the nodes of a Swarm do not have',
+      'extra.yaml:9:9 services.batch.volumes[2]: is a folder of this machine',
+      "extra.yaml:12:5 configs.settings.file: is read from the stack's output folder by docker stack deploy, not from this file's (target: swarm): create it with docker config create and mark it external: true",
+    ])
+      expect(stderr).toContain(line);
+    // A named volume is fine.
+    expect(stderr).not.toContain('volumes[0]');
+  });
+
   it('warn about a service on no network of the stack', async () => {
     const dir = await project(`${base}include: [extra.yaml]\n`, {
       'extra.yaml': 'services:\n  lonely:\n    image: x\n',

@@ -9,7 +9,7 @@
  * an app; SigNoz, its collector and migrator, ClickHouse, Keeper and PostgreSQL. These kernels have no IPVS, so the stack uses
  * swarm.endpointMode dnsrr; VIPs and the ingress mesh (publish: ingress) are not covered here.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -47,6 +47,7 @@ beforeAll(async () => {
     STANDINS.signozCollector,
     STANDINS.signoz,
     STANDINS.postgres,
+    STANDINS.pushgateway,
   );
   // The node that keeps the stack's data; another for SigNoz's ClickHouse.
   await node(1, 'node', 'update', '--label-add', 'stackgen.data=true', 'sgsw-n2');
@@ -291,7 +292,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
   });
 });
 
-describe.sequential('the Tempo stack with Loki and TLS on the same swarm', () => {
+describe.sequential('the Tempo stack with Loki, TLS and a compose file of the user on the same swarm', () => {
   const TEMPO = 'sgswtempo';
 
   it('runs its volume init as a job on the data node to completion, and every data service there', async () => {
@@ -307,6 +308,7 @@ loki:
   enabled: true
 tls:
   enabled: true
+include: [team/pushgateway.yaml]
 images:
   overrides:
     otel-collector: ${STANDINS.collector}
@@ -317,6 +319,12 @@ images:
     grafana: ${STANDINS.grafana}
 `,
     );
+    // A compose file of the user's, deployed with the stack (dnsrr: these kernels have no VIPs).
+    await mkdir(path.join(project!, 'team'), { recursive: true });
+    await writeFile(
+      path.join(project!, 'team/pushgateway.yaml'),
+      `services:\n  pushgateway:\n    image: ${STANDINS.pushgateway}\n    networks: [${TEMPO}-net]\n    deploy: { endpoint_mode: dnsrr }\n`,
+    );
     expect((await stackgen(['generate', `stacks/${TEMPO}.yaml`])).exitCode).toBe(0);
     const up = await onSwarm(['up', TEMPO, '--wait-timeout', '180']);
     expect(up.exitCode, up.stderr).toBe(0);
@@ -324,6 +332,25 @@ images:
     for (const service of ['tempo', 'loki', 'prometheus', 'grafana']) {
       expect(await nodesOf(`${TEMPO}_${service}`), service).toEqual(['sgsw-n2']);
     }
+  });
+
+  it("runs the user's included compose file in the stack, on its overlay network", async () => {
+    const status = JSON.parse((await onSwarm(['status', TEMPO, '--json'])).stdout) as {
+      swarm: { service: string; replicas: string }[];
+    };
+    expect(status.swarm).toContainEqual(expect.objectContaining({ service: 'pushgateway', replicas: '1/1' }));
+    const scraped = await node(
+      1,
+      'run',
+      '--rm',
+      '--network',
+      `${TEMPO}-net`,
+      STANDINS.busybox,
+      'sh',
+      '-c',
+      'timeout 5 wget -q -O - http://pushgateway:9091/metrics',
+    );
+    expect(scraped.stdout, scraped.stderr).toContain('standin_up 1');
   });
 
   it('hands each service its certificate as a config and its key as a secret, where it reads them', async () => {

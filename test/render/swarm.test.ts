@@ -298,11 +298,6 @@ describe('target: swarm in the stack file', () => {
     expect(await errors({ backend: 'signoz', signoz: { histogramQuantileDir: 'vendor/udf' } })).toContain(
       "signoz.histogramQuantileDir: is a folder of the repository, which the swarm's nodes do not have (target: swarm): point signoz.histogramQuantileUrl at a mirror the nodes reach instead",
     );
-    expect(await errors({ include: ['ops/compose.yaml'] })).toContainEqual(
-      expect.stringMatching(
-        /^include: your own compose files cannot run on a Swarm with this version of stackgen yet/,
-      ),
-    );
   });
 
   it('warns when ports are published on every address of the nodes, and refuses what Swarm refuses', async () => {
