@@ -22,6 +22,7 @@ import { pinSignozOrganisation } from '../runtime/signoz-org.js';
 import { serviceChanges, serviceLines } from '../runtime/service-plan.js';
 import { startAndWait } from '../runtime/start.js';
 import {
+  assertImagesOnNodes,
   assertNodeLabels,
   assertSwarmManager,
   deployStack,
@@ -56,6 +57,7 @@ async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpRes
   await assertSwarmManager(stack);
   await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets({ stack, root: cwd }, loaded, io));
   await assertNodeLabels(stack);
+  await assertImagesOnNodes(cwd, stack);
   io.err(`Deploying ${stack.name} from ${stack.output}/swarm.yaml:`);
   const started = Date.now();
   const before = await beforeDeploy(stack);

@@ -188,6 +188,45 @@ const TASK_FINGERPRINT = [
   .map((field) => `{{json .${field}}}`)
   .join(' ');
 
+/**
+ * A global job running `image` on every node that `constraints` allow, with an entrypoint no image has:
+ * its tasks fail either way, and tell whether the node has the image. Its image is not resolved.
+ */
+export async function createImageProbe(name: string, image: string, constraints: string[]): Promise<void> {
+  const args = [
+    'service',
+    'create',
+    '--detach',
+    '--name',
+    name,
+    '--mode',
+    'global-job',
+    '--restart-condition',
+    'none',
+    '--no-resolve-image',
+    '--entrypoint',
+    '/stackgen-image-probe',
+    ...constraints.flatMap((c) => ['--constraint', c]),
+    image,
+  ];
+  const result = await docker(args);
+  if (result.exitCode !== 0) throw new OperationError(`docker service create failed: ${failure(result)}`);
+}
+
+/** A service's tasks, newest first for each node or slot: node, state, error. */
+export async function serviceTasks(name: string): Promise<{ node: string; state: string; error: string }[]> {
+  const format = '{{.Node}}\t{{.CurrentState}}\t{{.Error}}';
+  const ps = await docker(['service', 'ps', name, '--no-trunc', '--format', format]);
+  return lines(ps.stdout).map((line) => {
+    const [node = '', state = '', error = ''] = line.split('\t');
+    return { node, state, error: error.replace(/^"(.*)"$/, '$1') };
+  });
+}
+
+export async function removeServices(names: string[]): Promise<void> {
+  if (names.length) await docker(['service', 'rm', ...names]);
+}
+
 const namespace = (stack: string) => ['--filter', `label=com.docker.stack.namespace=${stack}`];
 
 /** Removes the stack's configs and secrets that no service uses (the swarm refuses those in use). */

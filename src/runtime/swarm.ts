@@ -9,8 +9,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import {
+  createImageProbe,
+  removeServices,
   removeUnusedObjects,
+  serviceTasks,
   stackDeploy,
   stackLeft,
   stackRemove,
@@ -61,6 +65,86 @@ export async function assertNodeLabels(stack: Stack): Promise<void> {
 }
 
 /**
+ * With swarm.resolveImage: never, a node runs an image only as loaded on it. Before anything is deployed,
+ * each image is tried on every node its service may run on: a global job with the service's placement and
+ * an entrypoint no image has, whose task fails either way, with "No such image" where the node lacks it.
+ * With a registry (always, changed) the nodes pull what they lack, and the wait after the deploy names a
+ * pull that fails.
+ */
+export async function assertImagesOnNodes(root: string, stack: Stack): Promise<void> {
+  if (stack.swarm.resolveImage !== 'never') return;
+  const output = path.join(root, stack.output);
+  const probes = new Map<
+    string,
+    { name: string; image: string; constraints: string[]; services: string[] }
+  >();
+  for (const file of deployedFiles(root, stack)) {
+    const compose = parse(await readFile(path.join(output, file), 'utf8')) as {
+      services?: Record<string, { image?: string; deploy?: { placement?: { constraints?: string[] } } }>;
+    };
+    for (const [service, { image, deploy }] of Object.entries(compose.services ?? {})) {
+      // One interpolated at deploy (a user's ${TAG}) is not known yet.
+      if (!image || image.includes('$')) continue;
+      const constraints = deploy?.placement?.constraints ?? [];
+      const key = JSON.stringify([image, constraints]);
+      const name = `${stack.name}-image-probe-${probes.size + 1}`;
+      const probe = probes.get(key) ?? { name, image, constraints, services: [] };
+      probe.services.push(service);
+      probes.set(key, probe);
+    }
+  }
+  const names = [...probes.values()].map((p) => p.name);
+  // Left by an interrupted run, if any.
+  await removeServices(names);
+  const missing: string[] = [];
+  try {
+    await Promise.all([...probes.values()].map((p) => createImageProbe(p.name, p.image, p.constraints)));
+    const until = Date.now() + 60_000;
+    for (const probe of probes.values()) {
+      for (;;) {
+        // Swarm places the tasks of a global job on every eligible node at once; each node's first
+        // ended task tells (Swarm retries it, whatever the restart policy says).
+        const tasks = await serviceTasks(probe.name);
+        const nodes = new Set(tasks.map((t) => t.node));
+        const ended = tasks.filter((t) => /^(Failed|Rejected|Complete)/.test(t.state));
+        if (nodes.size > 0 && [...nodes].every((n) => ended.some((t) => t.node === n))) {
+          const lacking = new Set(ended.filter((t) => IMAGE_MISSING.test(t.error)).map((t) => t.node));
+          if (lacking.size)
+            missing.push(
+              `${probe.image} on ${[...lacking].sort().join(', ')} (${probe.services.join(', ')})`,
+            );
+          break;
+        }
+        if (Date.now() > until) {
+          throw new OperationError(
+            `could not tell within 60s whether the nodes have ${probe.image}: "docker service ps ${probe.name}" tells why`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    await removeServices(names);
+  }
+  if (missing.length) {
+    throw new OperationError(
+      `nodes lack images of ${stack.name}, and swarm.resolveImage is never (they run images only as loaded on them): ${missing.join('; ')}. Load them there (docker load), or push them to a registry the nodes reach and set swarm.resolveImage to always. Nothing was deployed`,
+    );
+  }
+}
+
+/** The compose files docker stack deploy reads, relative to the output folder: swarm.yaml, then yours. */
+function deployedFiles(root: string, stack: Stack): string[] {
+  const output = path.join(root, stack.output);
+  return [
+    'swarm.yaml',
+    ...stack.extensions.includes.map((f) =>
+      path.relative(output, path.join(root, f.path)).split(path.sep).join('/'),
+    ),
+  ];
+}
+
+/**
  * Where this machine reaches each service's published ports on the swarm (verify): with `publish: host`, the
  * address of the node running its task; with `publish: ingress`, the manager's, since every node routes.
  * A service running nowhere maps to the manager too, where asking it then fails and says so.
@@ -101,13 +185,10 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
     const output = path.join(root, stack.output);
     for (const file of tlsInputs(stack))
       env[fileHashVariable(file)] = hash(await readFile(path.join(output, file)));
-    // Your own compose files (include) join the stack as further files of the deploy.
-    const included = stack.extensions.includes.map((f) =>
-      path.relative(output, path.join(root, f.path)).split(path.sep).join('/'),
-    );
     const done = await stackDeploy({
       dir: output,
-      files: ['swarm.yaml', ...included],
+      // Your own compose files (include) join the stack as further files of the deploy.
+      files: deployedFiles(root, stack),
       stack: stack.name,
       resolveImage: stack.swarm.resolveImage,
       env,
@@ -127,6 +208,9 @@ export const converged = (s: SwarmService) => {
   return Number(wanted) > 0 && running === wanted;
 };
 
+/** A task's error when its node has its image neither loaded nor to be pulled. */
+const IMAGE_MISSING = /No such image|pull access denied|manifest unknown|repository does not exist/i;
+
 /**
  * Task errors that waiting cannot fix, though Swarm would retry for ever, and what to do about each: an
  * image neither on the node nor to be pulled; an open-files limit above what the node's engine grants
@@ -134,7 +218,7 @@ export const converged = (s: SwarmService) => {
  */
 const HOPELESS: { error: RegExp; advice: (stack: Stack) => string }[] = [
   {
-    error: /No such image|pull access denied|manifest unknown|repository does not exist/i,
+    error: IMAGE_MISSING,
     advice: () =>
       'load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always',
   },
