@@ -33,6 +33,10 @@ if (keptFile && (!kept || script.cachedDataRejected)) {
   attempt(() => module.exports.writeCacheEntry(keptFile, script.createCachedData()));
 }
 
+// The run is over: end once stdout and stderr have taken all that was written, rather than when the last
+// socket a finished fetch keeps open lets go (tens of milliseconds after up, verify).
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+
 /** Where this build's compiled code for this command is kept: in cacheFolder() of src/cache-folder.ts. */
 function codeCacheFile() {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
