@@ -116,18 +116,7 @@ export async function stackServices(stack: string): Promise<SwarmService[]> {
   );
   const services = await Promise.all(
     listed.map(async ([name = '', mode = '', replicas = '']) => {
-      const taskFormat = '{{.ID}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}';
-      const ps = await docker(['service', 'ps', name, '--no-trunc', '--format', taskFormat]);
-      const all = lines(ps.stdout)
-        .map((l) => l.split('\t'))
-        // docker quotes a task's error: "No such image: …".
-        .map(([id = '', node = '', desired = '', state = '', error = '']) => ({
-          id,
-          node,
-          desired,
-          state,
-          error: error.replace(/^"(.*)"$/, '$1'),
-        }));
+      const all = await serviceTasks(name);
       // The tasks meant to run (or that completed, for a job); else the latest, whose error says why.
       const current = all.filter((t) => t.desired === 'Running' || /^Complete/.test(t.state));
       const tasks = (current.length ? current : all.slice(0, 1)).map(({ node, state, error }) => ({
@@ -213,13 +202,18 @@ export async function createImageProbe(name: string, image: string, constraints:
   if (result.exitCode !== 0) throw new OperationError(`docker service create failed: ${failure(result)}`);
 }
 
-/** A service's tasks, newest first for each node or slot: node, state, error. */
-export async function serviceTasks(name: string): Promise<{ node: string; state: string; error: string }[]> {
-  const format = '{{.Node}}\t{{.CurrentState}}\t{{.Error}}';
+/**
+ * A service's tasks, newest first within each node or slot: id, node, desired and current state, and
+ * error (docker quotes it: "No such image: …").
+ */
+export async function serviceTasks(
+  name: string,
+): Promise<{ id: string; node: string; desired: string; state: string; error: string }[]> {
+  const format = '{{.ID}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}';
   const ps = await docker(['service', 'ps', name, '--no-trunc', '--format', format]);
   return lines(ps.stdout).map((line) => {
-    const [node = '', state = '', error = ''] = line.split('\t');
-    return { node, state, error: error.replace(/^"(.*)"$/, '$1') };
+    const [id = '', node = '', desired = '', state = '', error = ''] = line.split('\t');
+    return { id, node, desired, state, error: error.replace(/^"(.*)"$/, '$1') };
   });
 }
 

@@ -54,18 +54,21 @@ export type GeneratedFiles = ReadonlyMap<string, string>;
 
 /** A secret from .env in a compose environment value: `${NAME:?…}`, the whole value or a part of it. */
 const SECRET_REFERENCE = /\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}/g;
-const SECRET_REFERENCE_ONLY = /^\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}$/;
 
 /**
  * How each service's image takes a secret from a file. Grafana reads `<VAR>__FILE`, the PostgreSQL image
  * `<VAR>_FILE`. SigNoz reads its settings only from its environment: its task starts through a shell that
- * reads the secret files into the environment, then runs what the image runs (its ENTRYPOINT, WORKDIR
- * /root), since a compose file cannot name the image's own entrypoint.
+ * reads the secret files into the environment, then runs what the image runs (its ENTRYPOINT and CMD,
+ * from WORKDIR /root), since a compose file cannot name the image's own entrypoint.
  */
-const SECRET_DELIVERY: Record<string, { fileVariable: (key: string) => string } | { runs: string[] }> = {
+const SECRET_DELIVERY: Record<
+  string,
+  { fileVariable: (key: string) => string } | { runs: { entrypoint: string[]; command: string[] } }
+> = {
   [SERVICE_NAMES.grafana]: { fileVariable: (key) => `${key}__FILE` },
   [SERVICE_NAMES.postgres]: { fileVariable: (key) => `${key}_FILE` },
-  [SERVICE_NAMES.signoz]: { runs: ['./signoz', 'server'] },
+  // Its image's ENTRYPOINT and CMD (SigNoz's cmd/enterprise/Dockerfile).
+  [SERVICE_NAMES.signoz]: { runs: { entrypoint: ['./signoz'], command: ['server'] } },
 };
 
 /** A job retries until what it needs answers (the schema migrator waits for ClickHouse): 30 times. */
@@ -117,8 +120,10 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
       const environment: Record<string, string> = {};
       /** Variables the task's shell reads from secret files (an image that reads no file itself). */
       const fromFiles: { key: string; value: string }[] = [];
+      const delivery = SECRET_DELIVERY[name];
       for (const [key, value] of Object.entries(service.environment ?? {})) {
-        const names = [...String(value).matchAll(SECRET_REFERENCE)].map((m) => m[1]!);
+        const references = [...String(value).matchAll(SECRET_REFERENCE)];
+        const names = references.map((m) => m[1]!);
         if (names.length === 0) {
           environment[key] = String(value);
           continue;
@@ -131,19 +136,21 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
           if (!serviceSecrets.some((s) => s.source === secret))
             serviceSecrets.push({ source: secret, target: secret });
         }
-        const delivery = SECRET_DELIVERY[name];
-        if (delivery && 'fileVariable' in delivery && names.length === 1 && SECRET_REFERENCE_ONLY.test(value))
+        const whole = references.length === 1 && references[0]![0] === String(value);
+        if (delivery && 'fileVariable' in delivery && whole)
           environment[delivery.fileVariable(key)] = `/run/secrets/${names[0]}`;
         else if (delivery && 'runs' in delivery) fromFiles.push({ key, value: String(value) });
         // Each service with a secret is in SECRET_DELIVERY; reaching here is a stackgen bug.
         else throw new Error(`swarm.yaml: ${name} has no way to read ${key} from a secret file`);
       }
+      // What the task runs after the script: the service's entrypoint, else the image's with its CMD (as
+      // Docker does, a service's entrypoint drops the image's CMD).
+      const image = delivery && 'runs' in delivery ? delivery.runs : { entrypoint: [], command: [] };
+      const runs = service.entrypoint
+        ? [...service.entrypoint, ...(service.command ?? [])]
+        : [...image.entrypoint, ...(service.command ?? image.command)];
       const start = fromFiles.length
-        ? readingSecrets(fromFiles, [
-            ...(service.entrypoint ?? []),
-            ...(service.command ??
-              (service.entrypoint ? [] : (SECRET_DELIVERY[name] as { runs: string[] }).runs)),
-          ])
+        ? readingSecrets(fromFiles, runs)
         : { entrypoint: service.entrypoint, command: service.command };
       const volumes = mounts.filter((m) => !m.bind).map((m) => m.text);
       const oneShot = oneShots.has(name);

@@ -27,6 +27,9 @@ const NAME = 'sgswarm';
 let project: string | undefined;
 let stackgen: ReturnType<typeof stackgenIn>;
 const onSwarm = (args: string[]) => stackgen(args, { DOCKER_HOST: MANAGER });
+/** stackgen against the manager from the bridge's namespace: a machine on the nodes' network. */
+const fromHub = (args: string[]) =>
+  hub('env', `DOCKER_HOST=${MANAGER}`, 'NO_COLOR=1', 'node', BIN, '-C', project!, ...args);
 
 beforeAll(async () => {
   await buildStandins();
@@ -165,19 +168,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     const up = await onSwarm(['up', '--wait-timeout', '180']);
     expect(up.exitCode, up.stderr).toBe(0);
     // Run where the nodes' addresses are reached: the bridge's namespace, as a machine on their network.
-    const result = await hub(
-      'env',
-      `DOCKER_HOST=${MANAGER}`,
-      'NO_COLOR=1',
-      'node',
-      BIN,
-      '-C',
-      project!,
-      'verify',
-      '--json',
-      '--timeout',
-      '5',
-    );
+    const result = await fromHub(['verify', '--json', '--timeout', '5']);
     expect(result.stderr, result.stdout).toContain(
       'verify failed at hop 2 (OTLP/gRPC export) and 2 later hops',
     );
@@ -490,19 +481,7 @@ images:
     );
     expect((await stackgen(['generate', `stacks/${SIGNOZ}.yaml`])).exitCode).toBe(0);
     // From the bridge's namespace, as a machine on the nodes' network: SigNoz answers on its node, n2.
-    const up = await hub(
-      'env',
-      `DOCKER_HOST=${MANAGER}`,
-      'NO_COLOR=1',
-      'node',
-      BIN,
-      '-C',
-      project!,
-      'up',
-      SIGNOZ,
-      '--wait-timeout',
-      '240',
-    );
+    const up = await fromHub(['up', SIGNOZ, '--wait-timeout', '240']);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stderr).toContain(
       `deploy/${SIGNOZ}/.env: kept the id of SigNoz's organisation "${SIGNOZ}" (SIGNOZ_ORG_ID=0199c0de-5a1e-7000-8000-00000000beef)`,
