@@ -30,7 +30,7 @@ describe('README.md', () => {
   });
 
   it('gives the two set-up commands that CI runs', () => {
-    expect(README).toContain('npm ci && npx stackgen -C demo init --backend jaeger');
+    expect(README).toContain('npm ci && git init -q demo && npx stackgen -C demo init --backend jaeger');
     expect(README).toContain('npm ci && npm run test:ci');
     expect(readFileSync(path.resolve(import.meta.dirname, '../.ci/run'), 'utf8')).toContain(
       'npm ci && npm run test:ci',
