@@ -2,7 +2,8 @@
 # Installs the real tools the test suite runs against: the Docker engine (Debian's docker.io),
 # Compose v2 (Debian trixie's docker-compose, the only package taken from trixie), promtool
 # (Debian's prometheus package), busybox-static (for the integration tests' stand-in images), and
-# iproute2 and util-linux for the Swarm tests' nodes (network namespaces, nsenter, unshare).
+# iproute2 and util-linux for the Swarm tests' nodes (network namespaces, nsenter, unshare), and
+# docker-registry for the registry those nodes pull from.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -27,5 +28,5 @@ printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/poli
 trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends docker.io prometheus busybox-static ca-certificates iproute2 util-linux >/dev/null
+apt-get install -y -qq --no-install-recommends docker.io prometheus busybox-static ca-certificates iproute2 util-linux docker-registry >/dev/null
 apt-get install -y -qq --no-install-recommends docker-compose/trixie >/dev/null

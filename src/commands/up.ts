@@ -57,7 +57,8 @@ async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpRes
   await assertSwarmManager(stack);
   await withLock(folderLock(cwd), 'up', () => assertGeneratedAndSecrets({ stack, root: cwd }, loaded, io));
   await assertNodeLabels(stack);
-  await assertImagesOnNodes(cwd, stack);
+  io.err('  Trying each image on the nodes its services may run on (they pull what they lack) …');
+  await assertImagesOnNodes(cwd, stack, options.waitTimeout);
   io.err(`Deploying ${stack.name} from ${stack.output}/swarm.yaml:`);
   const started = Date.now();
   const before = await beforeDeploy(stack);

@@ -61,6 +61,7 @@ export async function stackDeploy(options: {
   files: string[];
   stack: string;
   resolveImage: string;
+  registryAuth: boolean;
   env: Record<string, string>;
 }): Promise<string[]> {
   const { dir, files, stack, resolveImage, env } = options;
@@ -70,6 +71,7 @@ export async function stackDeploy(options: {
     '--prune',
     '--resolve-image',
     resolveImage,
+    ...(options.registryAuth ? ['--with-registry-auth'] : []),
     ...files.flatMap((file) => ['-c', file]),
     stack,
   ];
@@ -179,9 +181,15 @@ const TASK_FINGERPRINT = [
 
 /**
  * A global job running `image` on every node that `constraints` allow, with an entrypoint no image has:
- * its tasks fail either way, and tell whether the node has the image. Its image is not resolved.
+ * its tasks fail either way, and tell whether the node has the image or could pull it (nodes try a pull
+ * first, with your registry credentials when `registryAuth`). Its image is not resolved.
  */
-export async function createImageProbe(name: string, image: string, constraints: string[]): Promise<void> {
+export async function createImageProbe(
+  name: string,
+  image: string,
+  constraints: string[],
+  registryAuth: boolean,
+): Promise<void> {
   const args = [
     'service',
     'create',
@@ -193,6 +201,7 @@ export async function createImageProbe(name: string, image: string, constraints:
     '--restart-condition',
     'none',
     '--no-resolve-image',
+    ...(registryAuth ? ['--with-registry-auth'] : []),
     '--entrypoint',
     '/stackgen-image-probe',
     ...constraints.flatMap((c) => ['--constraint', c]),

@@ -673,7 +673,13 @@ export const SwarmSchema = z
       .enum(['always', 'changed', 'never'])
       .default('always')
       .describe(
-        "docker stack deploy --resolve-image: always asks the registry for each image's digest (Docker's default); never uses the images as the nodes have them, for clusters without a registry (load the images on every node).",
+        "docker stack deploy --resolve-image: always pins each service to the digest the registry has for its tag (Docker's default), so that every node runs the same image; changed does so only for images changed since the last deploy; never keeps the tags as written, for clusters without a registry: each node runs the image as loaded on it (load the images on every node).",
+      ),
+    registryAuth: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Hand the credentials of your docker login for the images' registries to the nodes (docker stack deploy --with-registry-auth), so that they can pull from a private registry or mirror.",
       ),
   })
   .prefault({})

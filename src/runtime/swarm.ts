@@ -65,14 +65,14 @@ export async function assertNodeLabels(stack: Stack): Promise<void> {
 }
 
 /**
- * With swarm.resolveImage: never, a node runs an image only as loaded on it. Before anything is deployed,
- * each image is tried on every node its service may run on: a global job with the service's placement and
- * an entrypoint no image has, whose task fails either way, with "No such image" where the node lacks it.
- * With a registry (always, changed) the nodes pull what they lack, and the wait after the deploy names a
- * pull that fails.
+ * Before anything is deployed, each image is tried on every node its service may run on: a global job with
+ * the service's placement and an entrypoint no image has, whose task fails either way, with "No such
+ * image" where the node neither has the image nor could pull it (a node tries the pull first, as it will for
+ * the stack, so with a registry this pulls the images ahead of the deploy; it may take a while, within the
+ * wait's timeout).
  */
-export async function assertImagesOnNodes(root: string, stack: Stack): Promise<void> {
-  if (stack.swarm.resolveImage !== 'never') return;
+export async function assertImagesOnNodes(root: string, stack: Stack, timeoutSeconds: number): Promise<void> {
+  const { registryAuth, resolveImage } = stack.swarm;
   const output = path.join(root, stack.output);
   const probes = new Map<
     string,
@@ -98,8 +98,10 @@ export async function assertImagesOnNodes(root: string, stack: Stack): Promise<v
   await removeServices(names);
   const missing: string[] = [];
   try {
-    await Promise.all([...probes.values()].map((p) => createImageProbe(p.name, p.image, p.constraints)));
-    const until = Date.now() + 60_000;
+    await Promise.all(
+      [...probes.values()].map((p) => createImageProbe(p.name, p.image, p.constraints, registryAuth)),
+    );
+    const until = Date.now() + timeoutSeconds * 1000;
     for (const probe of probes.values()) {
       for (;;) {
         // Swarm places the tasks of a global job on every eligible node at once; each node's first
@@ -117,7 +119,7 @@ export async function assertImagesOnNodes(root: string, stack: Stack): Promise<v
         }
         if (Date.now() > until) {
           throw new OperationError(
-            `could not tell within 60s whether the nodes have ${probe.image}: "docker service ps ${probe.name}" tells why`,
+            `could not tell within ${timeoutSeconds}s whether the nodes have ${probe.image}: "docker service ps ${probe.name}" tells why`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -127,8 +129,15 @@ export async function assertImagesOnNodes(root: string, stack: Stack): Promise<v
     await removeServices(names);
   }
   if (missing.length) {
+    const login = registryAuth
+      ? 'with your docker login'
+      : '(a private one needs your docker login and swarm.registryAuth: true)';
+    const advice =
+      resolveImage === 'never'
+        ? 'Load them there (docker load), or push them to a registry the nodes reach and set swarm.resolveImage to always'
+        : `Check the names, and that the registry has them and the nodes reach it ${login}; or load them on the nodes (docker load)`;
     throw new OperationError(
-      `nodes lack images of ${stack.name}, and swarm.resolveImage is never (they run images only as loaded on them): ${missing.join('; ')}. Load them there (docker load), or push them to a registry the nodes reach and set swarm.resolveImage to always. Nothing was deployed`,
+      `nodes have neither loaded nor could pull images of ${stack.name}: ${missing.join('; ')}. ${advice}. Nothing was deployed`,
     );
   }
 }
@@ -191,6 +200,7 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
       files: deployedFiles(root, stack),
       stack: stack.name,
       resolveImage: stack.swarm.resolveImage,
+      registryAuth: stack.swarm.registryAuth,
       env,
     });
     for (const line of done) io.err(`  ${line}`);
@@ -220,7 +230,7 @@ const HOPELESS: { error: RegExp; advice: (stack: Stack) => string }[] = [
   {
     error: IMAGE_MISSING,
     advice: () =>
-      'load the image on the nodes (docker load), or push it to a registry they reach and keep swarm.resolveImage at always',
+      'load the image on the nodes (docker load), or push it to a registry they reach (a private one needs your docker login and swarm.registryAuth: true)',
   },
   {
     error: /error setting rlimit/i,

@@ -229,7 +229,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     const up = await onSwarm(['up', '--wait-timeout', '170']);
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain(
-      `nodes lack images of ${NAME}, and swarm.resolveImage is never (they run images only as loaded on them): ${absent} on sgsw-n2 (grafana). Load them there (docker load)`,
+      `nodes have neither loaded nor could pull images of ${NAME}: ${absent} on sgsw-n2 (grafana). Load them there (docker load), or push them to a registry the nodes reach and set swarm.resolveImage to always. Nothing was deployed`,
     );
     expect(up.stderr).not.toContain('Deploying');
     // Nothing changed on the swarm, and the probes are gone.

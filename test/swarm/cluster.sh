@@ -8,7 +8,14 @@
 #                       each node stackgen.node=n<i>, and prints the manager's socket
 #   cluster.sh load IMAGE...  copies images from the host's engine into every node
 #   cluster.sh hub CMD...     runs a command in the bridge's namespace, which reaches every node's address
+#   cluster.sh registry [HTPASSWD]  starts a Docker registry (Debian's docker-registry) in the bridge's
+#                       namespace, at $NET.1:5000, over plain HTTP (every node trusts that address), with
+#                       basic authentication when given an htpasswd file
 #   cluster.sh down     stops everything it started (by pid file, checked) and removes what it made
+#
+# The nodes never pull (DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: they run images as loaded on them; nothing
+# outside the lab is ever asked), unless SWARM_PULL=1: then they pull as Swarm nodes do, and only images
+# of the lab's registry may be used.
 #
 # Needs root, iproute2, util-linux (nsenter, unshare) and dockerd. Kernels without IPVS (these machines)
 # run overlay networks but neither VIP load balancing nor the ingress mesh: services must use
@@ -22,6 +29,7 @@ NODES=${SWARM_NODES:-3}
 HOSTS=sgsw
 PREFIX=sgsw$(printf '%s' "$LAB" | cksum | cut -c1-4)
 NET=10.231.5
+REGISTRY="$NET.1:5000"
 case "$LAB" in /tmp/?*) ;; *) echo "cluster.sh: SWARM_LAB must be a folder under /tmp" >&2; exit 2 ;; esac
 
 sock() { echo "unix://$LAB/n$1/docker.sock"; }
@@ -55,11 +63,14 @@ daemon_up() {
   local n=$1 dir="$LAB/n$1"
   [ -S "$dir/docker.sock" ] && docker -H "$(sock "$n")" info >/dev/null 2>&1 && return
   mkdir -p "$dir"
+  local offline=1
+  [ "${SWARM_PULL:-}" = 1 ] && offline=
   nsenter --net="/run/netns/$PREFIX-n$n" unshare --uts \
-    env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
+    env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=$offline \
     sh -c 'hostname "$0"; exec setsid "$@"' "$HOSTS-n$n" \
     dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
     -H "$(sock "$n")" --default-address-pool base=10.233.0.0/16,size=24 \
+    --insecure-registry "$REGISTRY" \
     --cgroup-parent "$PREFIX-n$n" >"$dir/dockerd.log" 2>&1 </dev/null &
 }
 
@@ -104,6 +115,25 @@ cmd_load() {
   return $failed
 }
 
+cmd_registry() {
+  local dir="$LAB/registry" auth=''
+  mkdir -p "$dir/data"
+  if [ -n "${1:-}" ]; then
+    auth="auth: { htpasswd: { realm: stackgen-swarm-lab, path: $1 } }"
+  fi
+  cat >"$dir/config.yml" <<CFG
+version: 0.1
+log: { level: warn }
+storage: { filesystem: { rootdirectory: $dir/data } }
+http: { addr: "$REGISTRY" }
+$auth
+CFG
+  hub setsid sh -c 'echo $$ >"$0/pid"; exec docker-registry serve "$0/config.yml"' "$dir" \
+    >"$dir/registry.log" 2>&1 </dev/null &
+  wait_for 30 hub bash -c "exec 3<>/dev/tcp/${REGISTRY%:*}/${REGISTRY#*:}"
+  echo "$REGISTRY"
+}
+
 # The pid in a node's pid file, when that process is the dockerd of this lab (never another dockerd).
 our_daemon() {
   local pidfile="$LAB/n$1/docker.pid" pid
@@ -142,6 +172,10 @@ node_down() {
 }
 
 cmd_down() {
+  local registry="$LAB/registry/pid"
+  if [ -f "$registry" ] && tr '\0' ' ' <"/proc/$(cat "$registry")/cmdline" 2>/dev/null | grep -q -- "$LAB/registry/config.yml"; then
+    kill -TERM "$(cat "$registry")" 2>/dev/null || true
+  fi
   for n in $(seq 1 9); do [ -d "$LAB/n$n" ] && node_down "$n" & done
   wait
   # Mounts dockerd left under the lab (overlay layers, namespace files), deepest first.
@@ -163,6 +197,7 @@ case "${1:-}" in
   up) cmd_up ;;
   load) shift; cmd_load "$@" ;;
   hub) shift; hub "$@" ;;
+  registry) shift; cmd_registry "$@" ;;
   down) cmd_down ;;
-  *) echo "usage: cluster.sh up | load IMAGE... | hub CMD... | down" >&2; exit 2 ;;
+  *) echo "usage: cluster.sh up | load IMAGE... | hub CMD... | registry [HTPASSWD] | down" >&2; exit 2 ;;
 esac

@@ -4,9 +4,12 @@ import path from 'node:path';
 
 const CLUSTER = path.resolve(import.meta.dirname, 'cluster.sh');
 
-/** `lab` is the folder under /tmp the nodes keep their state in; one per suite. */
-export function swarmLab(lab: string) {
-  const env = { SWARM_LAB: lab, SWARM_NODES: '3' };
+/**
+ * `lab` is the folder under /tmp the nodes keep their state in; one per suite. With `pull`, the nodes pull
+ * images as Swarm nodes do (then only from the lab's registry); else they run images as loaded on them.
+ */
+export function swarmLab(lab: string, options: { pull?: boolean } = {}) {
+  const env = { SWARM_LAB: lab, SWARM_NODES: '3', SWARM_PULL: options.pull ? '1' : '' };
   const node = (n: number, ...args: string[]) =>
     execa('docker', ['-H', `unix://${lab}/n${n}/docker.sock`, ...args], { reject: false });
   return {
