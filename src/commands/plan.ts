@@ -13,6 +13,7 @@ import { MANIFEST_PATH, type FileState } from '../output/drift.js';
 import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
 import { selectStack } from '../runtime/select-stack.js';
+import { assertSwarmManager, planOnSwarm } from '../runtime/swarm.js';
 import { planServices, serviceLines, type EnginePlan } from '../runtime/service-plan.js';
 
 export interface PlanOptions extends CommandContext {
@@ -31,6 +32,8 @@ export interface PlanReport {
   stack: string;
   file: string;
   output: string;
+  /** Where the stack runs: `compose` (one engine) or `swarm`. */
+  target: Stack['target'];
   files: { path: string; change: FileChangeKind; note?: string; diff?: string }[];
   /** Names of the secrets generate would add to .env; their values are never shown. */
   secretsAdded: string[];
@@ -41,9 +44,10 @@ export interface PlanReport {
 }
 
 /**
- * What `up` would do to the running stack (`planned: true`), or why it was not planned: the engine did not
- * answer (`reachable: false`), Compose refused the files (`reachable: true`, with the engine's host), or the
- * stack runs on a Swarm, where the engine is not asked (no `reachable`).
+ * What `up` would do to the running stack (`planned: true`; on a Swarm, `host` is the manager's address and
+ * nothing is pulled by this engine), or why it was not planned: the engine did not answer or is no swarm
+ * manager (`reachable: false`), or Compose (docker stack config) refused the files (`reachable: true`, with
+ * the engine's host).
  */
 export type EngineReport =
   | ({ planned: true; reachable: true; host: string } & EnginePlan)
@@ -61,6 +65,16 @@ const CHANGE_OF: Record<Exclude<FileState['status'], 'current'>, FileChangeKind>
 /** A value for each secret .env does not hold yet: compose needs one to read the file. */
 const NEW_SECRET = 'new-secret-made-by-generate';
 
+const notPlanned = (error: unknown, host?: string): EngineReport => {
+  if (!(error instanceof ExitError)) throw error;
+  return {
+    planned: false,
+    reachable: host !== undefined,
+    ...(host ? { host } : {}),
+    reason: error.message,
+  };
+};
+
 /** What `up` would do to the running stack, or why the engine cannot tell. */
 async function planEngine(
   cwd: string,
@@ -68,15 +82,6 @@ async function planEngine(
   compose: string,
   secretsCreated: string[],
 ): Promise<EngineReport> {
-  const notPlanned = (error: unknown, host?: string): EngineReport => {
-    if (!(error instanceof ExitError)) throw error;
-    return {
-      planned: false,
-      reachable: host !== undefined,
-      ...(host ? { host } : {}),
-      reason: error.message,
-    };
-  };
   let docker: Docker;
   try {
     docker = await preflightDocker();
@@ -98,6 +103,28 @@ async function planEngine(
   }
 }
 
+/** What `up` would do to the stack on the swarm the Docker CLI points at, or why it cannot tell. */
+async function planSwarmEngine(
+  cwd: string,
+  stack: Stack,
+  swarmYaml: string,
+  secretsCreated: string[],
+): Promise<EngineReport> {
+  let manager: { address: string };
+  try {
+    manager = await assertSwarmManager(stack);
+  } catch (error) {
+    return notPlanned(error);
+  }
+  try {
+    const env = Object.fromEntries(secretsCreated.map((name) => [name, NEW_SECRET]));
+    const services = await planOnSwarm(cwd, stack, swarmYaml, env);
+    return { planned: true, reachable: true, host: manager.address, services, pulls: [], volumes: [] };
+  } catch (error) {
+    return notPlanned(error, manager.address);
+  }
+}
+
 export async function plan(options: PlanOptions): Promise<PlanReport> {
   const { cwd, io } = options;
   const loaded = await selectStack(cwd, io, options.stack, 'plan', options.invokedIn);
@@ -107,21 +134,23 @@ export async function plan(options: PlanOptions): Promise<PlanReport> {
   const files = outcome.states
     .filter((s) => s.status !== 'current')
     .map((state) => fileChange(stack.output, state));
-  const compose = outcome.states.find((s) => s.path === 'compose.yaml')!.rendered!;
+  const rendered = (file: string) => outcome.states.find((s) => s.path === file)!.rendered!;
 
   const engine: EngineReport =
     stack.target === 'swarm'
-      ? { planned: false, reason: 'the stack runs on a Swarm (target: swarm): plan shows its files only' }
-      : await planEngine(cwd, stack, compose, outcome.secretsCreated);
+      ? await planSwarmEngine(cwd, stack, rendered('swarm.yaml'), outcome.secretsCreated)
+      : await planEngine(cwd, stack, rendered('compose.yaml'), outcome.secretsCreated);
+  // A job runs again at every deploy on a Swarm: not a change of the stack.
   const changes =
     files.length > 0 ||
     outcome.secretsCreated.length > 0 ||
     outcome.certificatesCreated.length > 0 ||
-    (engine.planned && engine.services.some((s) => s.action !== 'unchanged'));
+    (engine.planned && engine.services.some((s) => s.action !== 'unchanged' && s.action !== 'rerun'));
   const report: PlanReport = {
     stack: stack.name,
     file: stack.sourceFile,
     output: stack.output,
+    target: stack.target,
     files,
     secretsAdded: outcome.secretsCreated,
     certificatesCreated: outcome.certificatesCreated,
@@ -183,7 +212,8 @@ function print(io: Io, report: PlanReport, envFile: string): void {
     const where = engine.host ? ` on ${engine.host}` : '';
     io.out(`The running stack${where}: not planned (${engine.reason.split('\n')[0]}).`);
   } else {
-    io.out(`The running stack on ${engine.host} ("stackgen up" would):`);
+    const where = report.target === 'swarm' ? `the swarm of manager ${engine.host}` : engine.host;
+    io.out(`The running stack on ${where} ("stackgen up" would):`);
     for (const line of serviceLines(engine.services)) io.out(line);
     if (engine.pulls.length)
       io.out(`  pull      ${[...new Set(engine.pulls.map((p) => p.image))].join(', ')}`);

@@ -8,8 +8,10 @@ import { OperationError } from '../errors.js';
 import { firstLine } from './cli.js';
 import { lines } from './engine.js';
 
-const docker = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
-  execa('docker', args, { reject: false, ...options });
+const docker = (
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+) => execa('docker', args, { reject: false, ...options });
 
 /** docker's own words of a failed command. */
 const failure = (result: { exitCode?: number; stderr?: unknown }) =>
@@ -78,6 +80,60 @@ export async function stackDeploy(options: {
   const result = await docker(args, { cwd: dir, env });
   if (result.exitCode !== 0) throw new OperationError(`docker stack deploy failed: ${failure(result)}`);
   return lines(result.stdout);
+}
+
+/**
+ * docker stack config: the compose files relative to `dir` merged and interpolated with `env`, as docker
+ * stack deploy would read them; `input` stands for the first file, read from stdin.
+ */
+export async function stackConfig(options: {
+  dir: string;
+  files: string[];
+  env: Record<string, string>;
+  input?: string;
+}): Promise<string> {
+  const { dir, files, env, input } = options;
+  const args = ['stack', 'config', ...files.flatMap((file, i) => ['-c', i === 0 && input ? '-' : file])];
+  const result = await docker(args, { cwd: dir, env, ...(input ? { input } : {}) });
+  if (result.exitCode !== 0) throw new OperationError(`docker stack config failed: ${failure(result)}`);
+  return String(result.stdout);
+}
+
+/** The names of a stack's services, without the stack's prefix. */
+export async function stackServiceNames(stack: string): Promise<string[]> {
+  const result = await docker(['stack', 'services', stack, '--format', '{{.Name}}']);
+  return lines(result.stdout).map((name) => name.slice(stack.length + 1));
+}
+
+/** Swarm configs with the label `key=value`: name, when made, and content. */
+export async function labelledConfigs(
+  key: string,
+  value: string,
+): Promise<{ name: string; created: string; data: string }[]> {
+  const names = lines((await docker(['config', 'ls', '--filter', `label=${key}=${value}`, '-q'])).stdout);
+  if (names.length === 0) return [];
+  const format = '{{.Spec.Name}}\t{{.CreatedAt}}\t{{json .Spec.Data}}';
+  const inspected = await docker(['config', 'inspect', '--format', format, ...names]);
+  return lines(inspected.stdout).map((line) => {
+    const [name = '', created = '', data = '""'] = line.split('\t');
+    return { name, created, data: Buffer.from(JSON.parse(data) as string, 'base64').toString('utf8') };
+  });
+}
+
+/** A Swarm config with the label `key=value`; one of that name already there is taken as it is. */
+export async function createLabelledConfig(
+  name: string,
+  key: string,
+  value: string,
+  data: string,
+): Promise<void> {
+  const result = await docker(['config', 'create', '--label', `${key}=${value}`, name, '-'], { input: data });
+  if (result.exitCode !== 0 && !/already exists/i.test(String(result.stderr)))
+    throw new OperationError(`docker config create failed: ${failure(result)}`);
+}
+
+export async function removeConfigs(names: string[]): Promise<void> {
+  if (names.length) await docker(['config', 'rm', ...names]);
 }
 
 export interface SwarmService {

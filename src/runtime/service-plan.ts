@@ -10,7 +10,8 @@ import { OperationError } from '../errors.js';
 import { firstLine } from '../docker/cli.js';
 import { compareText } from '../compare.js';
 
-export type ServiceAction = 'create' | 'recreate' | 'unchanged' | 'remove';
+/** `recreate` for a compose service; `update` and `rerun` (a job) for a service on a Swarm. */
+export type ServiceAction = 'create' | 'recreate' | 'update' | 'rerun' | 'unchanged' | 'remove';
 
 export interface ServiceChange {
   service: string;

@@ -6,6 +6,7 @@
  * docker/swarm.ts.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,8 @@ import { readSecrets } from '../output/secrets.js';
 import { hostForUrls } from '../render/endpoints.js';
 import { SIGNOZ_ORG_ID } from '../render/secret-names.js';
 import { fileHashVariable, NAME_HASH_LENGTH } from '../render/swarm.js';
+import type { ServiceChange } from './service-plan.js';
+import { definitionsToDeploy, planDeploy, recordDeployment, removeDeploymentRecords } from './swarm-plan.js';
 
 export { stackServices, type SwarmService };
 
@@ -182,31 +185,76 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
   const secrets = await readSecrets(root, stack);
   const folder = await mkdtemp(path.join(tmpdir(), 'stackgen-secrets-'));
   try {
-    const hash = (value: string | Buffer) =>
-      createHash('sha256').update(value).digest('hex').slice(0, NAME_HASH_LENGTH);
-    const env: Record<string, string> = { STACKGEN_SECRETS_DIR: folder };
-    // Not a secret, and interpolated where it is used: docker stack deploy reads no .env.
-    if (secrets[SIGNOZ_ORG_ID]) env[SIGNOZ_ORG_ID] = secrets[SIGNOZ_ORG_ID];
-    for (const [name, value] of Object.entries(secrets)) {
+    for (const [name, value] of Object.entries(secrets))
       await writeFile(path.join(folder, name), value, { mode: 0o600 });
-      env[`${name}_SHA`] = hash(value);
-    }
-    const output = path.join(root, stack.output);
-    for (const file of tlsInputs(stack))
-      env[fileHashVariable(file)] = hash(await readFile(path.join(output, file)));
-    const done = await stackDeploy({
-      dir: output,
+    const deploy = {
+      dir: path.join(root, stack.output),
       // Your own compose files (include) join the stack as further files of the deploy.
       files: deployedFiles(root, stack),
+      env: await deployEnv(root, stack, secrets, folder),
+    };
+    // What the deploy hands the swarm, kept there for plan (runtime/swarm-plan.ts).
+    const definitions = await definitionsToDeploy(deploy);
+    const done = await stackDeploy({
+      ...deploy,
       stack: stack.name,
       resolveImage: stack.swarm.resolveImage,
       registryAuth: stack.swarm.registryAuth,
-      env,
     });
     for (const line of done) io.err(`  ${line}`);
+    // The deploy happened: without its record, only plan is the poorer.
+    await recordDeployment(stack.name, definitions).catch((error: unknown) => {
+      if (!(error instanceof OperationError)) throw error;
+      io.err(`  (no record of this deploy for plan: ${error.message})`);
+    });
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * What docker stack deploy interpolates into swarm.yaml: the secrets' folder, a hash of each secret's
+ * value and of each TLS file (their objects are named by it: a change rolls the services that use them),
+ * and SigNoz's organisation id. A TLS file not made yet (plan, before generate) hashes as empty.
+ */
+export async function deployEnv(
+  root: string,
+  stack: Stack,
+  secrets: Record<string, string>,
+  folder: string,
+): Promise<Record<string, string>> {
+  const hash = (value: string | Buffer) =>
+    createHash('sha256').update(value).digest('hex').slice(0, NAME_HASH_LENGTH);
+  const env: Record<string, string> = { STACKGEN_SECRETS_DIR: folder };
+  // Not a secret, and interpolated where it is used: docker stack deploy reads no .env.
+  if (secrets[SIGNOZ_ORG_ID]) env[SIGNOZ_ORG_ID] = secrets[SIGNOZ_ORG_ID];
+  for (const [name, value] of Object.entries(secrets)) env[`${name}_SHA`] = hash(value);
+  const output = path.join(root, stack.output);
+  for (const file of tlsInputs(stack))
+    env[fileHashVariable(file)] = hash(await readFile(path.join(output, file)).catch(() => ''));
+  return env;
+}
+
+/** What up would do to each service of the stack on the swarm, for swarm.yaml as it would be written. */
+export async function planOnSwarm(
+  root: string,
+  stack: Stack,
+  swarmYaml: string,
+  newSecrets: Record<string, string>,
+): Promise<ServiceChange[]> {
+  const output = path.join(root, stack.output);
+  // docker stack config reads the files from there (yours, and swarm.yaml's relative paths).
+  if (!existsSync(output))
+    throw new OperationError(`${stack.output} does not exist yet: run "stackgen generate", then plan again`);
+  const secrets = { ...(await readSecrets(root, stack)), ...newSecrets };
+  const planned = await definitionsToDeploy({
+    dir: output,
+    files: deployedFiles(root, stack),
+    // The secrets' folder is not read: a secret's file is not part of what is compared.
+    env: await deployEnv(root, stack, secrets, '/stackgen-plan-reads-no-secret-file'),
+    input: swarmYaml,
+  });
+  return planDeploy(stack.name, planned);
 }
 
 export const converged = (s: SwarmService) => {
@@ -336,4 +384,5 @@ export async function removeStack(stack: Stack, timeoutSeconds = 120): Promise<v
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  await removeDeploymentRecords(stack.name);
 }

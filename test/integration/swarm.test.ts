@@ -13,6 +13,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { PlanReport } from '../../src/commands/plan.js';
 import { BIN, createProject, eventually, stackgenIn } from './helpers.js';
 import { buildStandins, JAEGER_STACK_HOPS, STANDINS } from './standins.js';
 import { swarmLab } from '../swarm/lab.js';
@@ -89,6 +90,12 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     expect(worker.exitCode).toBe(1);
     expect(worker.stderr).toContain(
       'this engine is a swarm worker: point DOCKER_HOST (or a Docker context) at a swarm manager',
+    );
+    // plan shows the files, and says why it cannot tell what up would do there.
+    const plan = await stackgen(['plan'], { DOCKER_HOST: `unix://${LAB}/n3/docker.sock` });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(
+      `The running stack: not planned (${NAME} runs on a Docker Swarm (target: swarm), and this engine is a swarm worker`,
     );
   });
 
@@ -191,7 +198,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     expect(await address('jaeger')).toBe('10.231.5.12');
   });
 
-  it('rolls exactly the service whose config file changed', async () => {
+  it('plans, from the record of the last deploy, to update exactly the service whose config file changed, and does', async () => {
     const [collector, jaeger] = [await taskIds('otel-collector'), await taskIds('jaeger')];
     const file = path.join(project!, `stacks/${NAME}.yaml`);
     await writeFile(
@@ -201,17 +208,37 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
         'backend: jaeger\ncollector:\n  batch:\n    timeout: 1s\n',
       ),
     );
+    const plan = await onSwarm(['plan', '--json', '--exit-code']);
+    expect(plan.exitCode, plan.stderr).toBe(3);
+    const { engine, files } = JSON.parse(plan.stdout) as PlanReport;
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['collector/config.yaml', 'swarm.yaml']));
+    expect(engine).toMatchObject({ planned: true, host: '10.231.5.11' });
+    expect(engine.planned && engine.services).toEqual([
+      { service: 'grafana', action: 'unchanged', reasons: [] },
+      { service: 'jaeger', action: 'unchanged', reasons: [] },
+      { service: 'otel-collector', action: 'update', reasons: ['configs collector-config-yaml'] },
+      { service: 'prometheus', action: 'unchanged', reasons: [] },
+    ]);
+    expect((await onSwarm(['plan'])).stdout).toContain(
+      'The running stack on the swarm of manager 10.231.5.11 ("stackgen up" would):\n  update    otel-collector: configs collector-config-yaml\n  leave     grafana, jaeger, prometheus (unchanged)',
+    );
     expect((await stackgen(['generate'])).exitCode).toBe(0);
     const up = await onSwarm(['up', '--wait-timeout', '180']);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(await taskIds('otel-collector')).not.toBe(collector);
     expect(await taskIds('jaeger')).toBe(jaeger);
-    // The config of the first deploy, which no task uses any more, is gone: those left are swarm.yaml's.
+    const after = await onSwarm(['plan', '--exit-code']);
+    expect(after.exitCode, after.stdout).toBe(0);
+    expect(after.stdout).toContain('No changes.');
+    // The config of the first deploy, which no task uses any more, is gone: those left are swarm.yaml's,
+    // and the one record of the last deploy.
     const swarm = parse(await readFile(path.join(project!, `deploy/${NAME}/swarm.yaml`), 'utf8')) as {
       configs: Record<string, { name: string }>;
     };
     const configs = (await node(1, 'config', 'ls', '--format', '{{.Name}}')).stdout.split('\n');
-    expect(configs.sort()).toEqual(
+    const records = configs.filter((c) => c.startsWith(`${NAME}_stackgen-deployed_`));
+    expect(records).toHaveLength(1);
+    expect(configs.filter((c) => !records.includes(c)).sort()).toEqual(
       Object.values(swarm.configs)
         .map((c) => c.name)
         .sort(),
@@ -280,6 +307,10 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
       }, 60);
     }
     expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
+    // The record of the last deploy (plan's) went with it.
+    expect((await node(1, 'config', 'ls', '--format', '{{.Name}}')).stdout).not.toContain(
+      'stackgen-deployed',
+    );
   });
 });
 
@@ -323,6 +354,12 @@ images:
     for (const service of ['tempo', 'loki', 'prometheus', 'grafana']) {
       expect(await nodesOf(`${TEMPO}_${service}`), service).toEqual(['sgsw-n2']);
     }
+    // Nothing to change, the user's own service included; the job runs again at every deploy.
+    const plan = await onSwarm(['plan', TEMPO, '--exit-code']);
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.stdout).toContain(
+      '  rerun     tempo-init: a job: Swarm runs it again at every deploy\n  leave     grafana, loki, otel-collector, prometheus, pushgateway, tempo (unchanged)',
+    );
   });
 
   it("runs the user's included compose file in the stack, on its overlay network", async () => {
