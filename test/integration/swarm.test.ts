@@ -149,12 +149,17 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     );
     expect(sent.exitCode, sent.stderr).toBe(0);
     expect(sent.stdout).toBe('{}');
+    // stackgen logs: docker service logs, gathered from the node running the task. The stand-in logs to
+    // stderr, which docker service logs passes on as its own stderr.
     const logs = await eventually(async () => {
-      // The stand-in logs to stderr, which docker service logs passes on as its own stderr.
-      const out = await node(1, 'service', 'logs', `${NAME}_otel-collector`);
+      const out = await onSwarm(['logs', 'otel-collector']);
+      expect(out.exitCode, out.stderr).toBe(0);
       return out.stderr.includes('received POST /v1/traces') ? out.stderr : undefined;
     }, 30);
     expect(logs).toContain('application/json');
+    const follow = await onSwarm(['logs', '--follow']);
+    expect(follow.exitCode).toBe(2);
+    expect(follow.stderr).toContain('on a swarm, --follow takes one service');
   });
 
   it('verifies hop by hop on the nodes publishing the ports (publish: host), as far as the stand-ins go', async () => {
