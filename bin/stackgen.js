@@ -7,14 +7,15 @@
  * in the name keeps another build's code away (V8 compares only the script's length). Losing the file only
  * costs time, and any failure to read or keep it is ignored (src/cache-folder.ts writes and prunes).
  */
-import { readFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+'use strict';
+// CommonJS (bin/package.json says so): node starts a CommonJS script a few milliseconds sooner than a module.
+const { readFileSync } = require('node:fs');
+const Module = require('node:module');
+const { homedir } = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
 
-const bundle = fileURLToPath(new URL('../dist/main.cjs', import.meta.url));
+const bundle = path.join(__dirname, '../dist/main.cjs');
 const args = process.argv.slice(2);
 const keptFile = codeCacheFile();
 const kept = attempt(() => keptFile && readFileSync(keptFile));
@@ -24,23 +25,24 @@ const script = new vm.Script(Module.wrap(readFileSync(bundle, 'latin1')), {
   filename: bundle,
   cachedData: kept,
 });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
-process.exitCode = await module.exports.main(args);
-
-// After the run, so that the functions it compiled on the way are kept too.
-if (keptFile && (!kept || script.cachedDataRejected)) {
-  attempt(() => module.exports.writeCacheEntry(keptFile, script.createCachedData()));
-}
-
-// The run is over: end once stdout and stderr have taken all that was written, rather than when the last
-// socket a finished fetch keeps open lets go (tens of milliseconds after up, verify).
-process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+const cli = { exports: {} };
+script.runInThisContext()(cli.exports, Module.createRequire(bundle), cli, bundle, path.dirname(bundle));
+cli.exports.main(args).then((exitCode) => {
+  process.exitCode = exitCode;
+  // After the run, so that the functions it compiled on the way are kept too; only of a run from
+  // stackgen's own caches, the common case (missedCache in src/cache-folder.ts says why).
+  if (keptFile && (!kept || script.cachedDataRejected) && !cli.exports.missedCache()) {
+    attempt(() => cli.exports.writeCacheEntry(keptFile, script.createCachedData()));
+  }
+  // The run is over: end once stdout and stderr have taken all that was written, rather than when the last
+  // socket a finished fetch keeps open lets go (tens of milliseconds after up, verify).
+  cli.exports.afterOutput(() => process.exit());
+});
 
 /** Where this build's compiled code for this command is kept: in cacheFolder() of src/cache-folder.ts. */
 function codeCacheFile() {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
-  const build = attempt(() => readFileSync(new URL('../dist/build-id', import.meta.url), 'utf8').trim());
+  const build = attempt(() => readFileSync(path.join(__dirname, '../dist/build-id'), 'utf8').trim());
   if (!base || !build) return undefined;
   const command = /^[a-z]+$/.test(args[0] ?? '') ? args[0] : 'other';
   return path.join(base, 'stackgen', `code-${build}-${process.version}-${process.arch}-${command}.bin`);

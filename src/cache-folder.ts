@@ -19,6 +19,20 @@ export function cacheFolder(): string | undefined {
   return base ? path.join(base, 'stackgen') : undefined;
 }
 
+let missed = false;
+
+/**
+ * Said where a run misses one of these caches and loads what a run from them does not (zod for a stack file
+ * not parsed before, the templates and the checks for a stack not rendered before). bin/stackgen.js keeps
+ * V8's compiled code only of a run that missed none: the code of such a run is what most runs need, and
+ * the three or four times more a missing run compiles would make every later run slower to load.
+ */
+export function cacheMissed(): void {
+  missed = true;
+}
+
+export const missedCache = (): boolean => missed;
+
 /** A cache entry's content as JSON gives it back, or undefined when it is missing or unreadable. */
 export function readCacheEntry(file: string): unknown {
   try {

@@ -1,3 +1,5 @@
+import { write } from './output-streams.js';
+
 /**
  * Where commands print. Results go to `out` (stdout); warnings, progress and errors to `err` (stderr).
  * Tests pass a capture instead of the process streams.
@@ -14,10 +16,13 @@ export interface Io {
 }
 
 export const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  interactive: Boolean(process.stderr.isTTY),
-  write: (text) => process.stderr.write(text),
+  out: (line) => write(1, `${line}\n`),
+  err: (line) => write(2, `${line}\n`),
+  // Asked only by the commands that redraw progress: it opens process.stderr (output-streams.ts).
+  get interactive() {
+    return Boolean(process.stderr.isTTY);
+  },
+  write: (text) => write(2, text),
   // Asked only by the commands that may ask: opening stdin costs every other command time.
   get ask() {
     return process.stdin.isTTY && process.stderr.isTTY ? ask : undefined;

@@ -6,28 +6,20 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
 import { ExitError, InternalError } from './errors.js';
 import { printable, processIo, type Io } from './io.js';
+import { directOutput } from './output-streams.js';
 
 // bin/stackgen.js keeps V8's compiled code in the cache folder the way the caches of src/ keep theirs.
-export { writeCacheEntry } from './cache-folder.js';
+export { missedCache, writeCacheEntry } from './cache-folder.js';
+export { afterOutput } from './output-streams.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  if (io === processIo) exitQuietlyWhenOutputCloses();
+  if (io === processIo) directOutput();
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     return exitCodeFor(error, io);
-  }
-}
-
-/** `stackgen status | head -1`: when the reader goes away, stop without a trace, as other CLIs do. */
-function exitQuietlyWhenOutputCloses(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
-    });
   }
 }
 

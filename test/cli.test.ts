@@ -25,6 +25,26 @@ describe('stackgen command line', () => {
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('ends quietly, with its own exit code, when the reader of its output goes away', async () => {
+    // Output goes straight to the descriptors (src/output-streams.ts); the pipe closes after one byte.
+    const piped = (args: string) =>
+      execa('bash', ['-c', `node ${BIN} ${args} 2>&1 | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+        env: { NO_COLOR: '1' },
+      });
+    expect((await piped('schema')).stdout).toBe('0');
+    const failed = await piped('validate no-such-stack.yaml');
+    expect(failed.stdout).toBe('2');
+    expect(failed.stderr).toBe('');
+  });
+
+  it('writes everything a long output holds, to a pipe and to a file', async () => {
+    const expected = `${JSON.stringify(stackJsonSchema(), null, 2)}\n`;
+    expect((await stackgen(['schema'])).stdout).toBe(expected.trimEnd());
+    const dir = await testdir();
+    await execa('bash', ['-c', `node ${BIN} schema > ${dir}/schema.json`]);
+    expect(await readFile(path.join(dir, 'schema.json'), 'utf8')).toBe(expected);
+  });
+
   it('exits 2 on usage errors', async () => {
     const unknown = await stackgen(['deploy']);
     expect(unknown.exitCode).toBe(2);

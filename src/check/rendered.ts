@@ -5,6 +5,7 @@
  */
 import type { LoadedStack } from '../model/load.js';
 import type { RenderPlan } from '../render/plan.js';
+import { cacheMissed } from '../cache-folder.js';
 import { RenderCache } from './render-cache.js';
 
 export async function renderChecked(
@@ -13,6 +14,7 @@ export async function renderChecked(
 ): Promise<RenderPlan> {
   const known = cache.get(loaded.stack);
   if (known) return known;
+  cacheMissed();
   const plan = (await import('./check-plan.js')).renderAndCheck(loaded);
   cache.put(plan);
   return plan;

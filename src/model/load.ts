@@ -14,6 +14,7 @@ import type { StackParsed } from './schema.js';
 import { finishStack, type PathIssue } from './validate.js';
 import { locate, type Source } from './locate.js';
 import { ParsedStackCache } from './parse-cache.js';
+import { cacheMissed } from '../cache-folder.js';
 
 export interface LoadedStack {
   stack: Stack;
@@ -43,6 +44,7 @@ export async function loadStackText(
   let parsed = cache.get(absolute, text) as StackParsed | undefined;
   if (parsed === undefined) {
     const raw = parseWithPositions(source, yamlIssues);
+    cacheMissed();
     const result = (await import('./parse.js')).parseStack(raw);
     if (!result.parsed)
       throw new StackInvalidError([...yamlIssues, ...result.issues.map((i) => locate(source, i))]);

@@ -65,8 +65,9 @@ describe('the built CLI', () => {
       const files = (await readdir(golden, { recursive: true, withFileTypes: true }))
         .filter((e) => e.isFile())
         .map((e) => path.relative(golden, path.join(e.parentPath, e.name)));
-      // The second run takes the parsed stack file, the check verdicts and V8's compiled code (bin/stackgen.js)
-      // from the cache the first one filled; the third finds that code damaged, and V8 refuses it.
+      // The second run takes the parsed stack file and the rendered, checked files from the caches the first
+      // one filled, and keeps V8's compiled code (bin/stackgen.js), which the first, which missed those caches,
+      // does not; the third finds that code damaged, and V8 refuses it.
       const env = { XDG_CACHE_HOME: path.join(project, '.cache', name) };
       const cache = path.join(env.XDG_CACHE_HOME, 'stackgen');
       const compiledCode = async () =>
@@ -78,6 +79,7 @@ describe('the built CLI', () => {
         await rm(path.join(project, stack.output), { recursive: true, force: true });
         const result = await execa('node', [bin, 'generate', file], { cwd: project, reject: false, env });
         expect(result.exitCode, `${run}: ${result.stderr}`).toBe(0);
+        expect((await compiledCode()).length, run).toBe(run === 'cold' ? 0 : 1);
         for (const f of files) {
           expect(await readFile(path.join(project, stack.output, f), 'utf8'), `${run}: ${f}`).toBe(
             await readFile(path.join(golden, f), 'utf8'),
