@@ -55,11 +55,16 @@ export function definitionsOf(config: string): Record<string, Definition> {
 /** Keeps what this deploy handed the swarm, in place of the record of the one before. */
 export async function recordDeployment(stack: string, definitions: Record<string, Definition>) {
   const data = JSON.stringify({ services: definitions });
-  const hash = createHash('sha256').update(data).digest('hex').slice(0, 12);
-  const name = `${stack}_stackgen-deployed_${hash}`;
+  const name = recordName(stack, data);
   await createLabelledConfig(name, RECORD_LABEL, stack, data);
   const older = (await labelledConfigs(RECORD_LABEL, stack)).filter((c) => c.name !== name);
   await removeConfigs(older.map((c) => c.name));
+}
+
+/** Named by its content, within the 63 characters Swarm allows an object's name (the label names the stack). */
+export function recordName(stack: string, data: string): string {
+  const hash = createHash('sha256').update(data).digest('hex').slice(0, 12);
+  return `${`${stack}_stackgen-deployed`.slice(0, 63 - 1 - hash.length)}_${hash}`;
 }
 
 /** The definitions of the stack's last deploy by stackgen, if the swarm has a record of it. */

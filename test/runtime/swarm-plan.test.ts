@@ -5,7 +5,12 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareDeployment, definitionsToDeploy, type Definition } from '../../src/runtime/swarm-plan.js';
+import {
+  compareDeployment,
+  definitionsToDeploy,
+  recordName,
+  type Definition,
+} from '../../src/runtime/swarm-plan.js';
 import { GOLDEN } from '../helpers/golden.js';
 
 const dir = path.join(GOLDEN, 'swarm');
@@ -95,5 +100,15 @@ describe('what up would do to each service on the swarm', () => {
         reasons: ['no record of its last deploy by stackgen: Swarm updates it if its definition changed'],
       },
     ]);
+  });
+});
+
+describe('the record of a deploy', () => {
+  it('is named by its content, within the length Swarm allows, for the longest stack name too', () => {
+    expect(recordName('obs', '{}')).toMatch(/^obs_stackgen-deployed_[0-9a-f]{12}$/);
+    expect(recordName('obs', '{}')).not.toBe(recordName('obs', '{"a":1}'));
+    const longest = recordName('a'.repeat(40), '{}');
+    expect(longest.length).toBe(63);
+    expect(longest).toMatch(/^a{40}_stackgen-_[0-9a-f]{12}$/);
   });
 });
