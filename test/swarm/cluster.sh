@@ -172,9 +172,11 @@ node_down() {
 }
 
 cmd_down() {
-  local registry="$LAB/registry/pid"
-  if [ -f "$registry" ] && tr '\0' ' ' <"/proc/$(cat "$registry")/cmdline" 2>/dev/null | grep -q -- "$LAB/registry/config.yml"; then
-    kill -TERM "$(cat "$registry")" 2>/dev/null || true
+  local registry="$LAB/registry/pid" pid
+  if [ -f "$registry" ] && pid=$(cat "$registry") &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$LAB/registry/config.yml"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   fi
   for n in $(seq 1 9); do [ -d "$LAB/n$n" ] && node_down "$n" & done
   wait
