@@ -20,7 +20,7 @@ import { buildStandins, STANDINS } from './standins.js';
 import { swarmLab } from '../swarm/lab.js';
 
 const LAB = '/tmp/stackgen-swarm-test';
-const { cluster, node, runningOn } = swarmLab(LAB);
+const { cluster, goneFromNodes, node, runningOn } = swarmLab(LAB);
 
 beforeAll(async () => {
   await buildStandins();
@@ -133,14 +133,7 @@ describe.sequential('a real three-node swarm on this machine', () => {
   it('removes the stack from every node', async () => {
     expect((await node(1, 'stack', 'rm', 'smoke')).exitCode).toBe(0);
     // "stack rm" returns before the workers are done: each node is asked until nothing of the stack is left.
-    for (const n of [1, 2, 3]) {
-      await eventually(async () => {
-        const filter = ['--filter', 'label=com.docker.stack.namespace=smoke'];
-        const containers = (await node(n, 'ps', '-aq', ...filter)).stdout;
-        const networks = (await node(n, 'network', 'ls', '-q', ...filter)).stdout;
-        return containers === '' && networks === '' ? true : undefined;
-      }, 60);
-    }
+    await goneFromNodes('smoke', { all: true });
   });
 
   it('is gone after down: no process, mount, namespace or folder of it left', async () => {

@@ -16,12 +16,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, eventually, stackgenIn } from './helpers.js';
+import { createProject, stackgenIn } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
 import { swarmLab } from '../swarm/lab.js';
 
 const LAB = '/tmp/stackgen-swarm-registry';
-const { cluster, node, manager: MANAGER } = swarmLab(LAB, { pull: true });
+const { cluster, goneFromNodes, node, manager: MANAGER } = swarmLab(LAB, { pull: true });
 const NAME = 'sgswreg';
 const REGISTRY = '10.231.5.1:5000';
 const IMAGES = {
@@ -166,13 +166,7 @@ describe.sequential('the Jaeger stack pulled from a private registry by a real t
   it('goes down, leaving nothing of the stack on any node', async () => {
     const down = await onSwarm(['down']);
     expect(down.exitCode, down.stderr).toBe(0);
-    for (const n of [1, 2, 3]) {
-      await eventually(async () => {
-        const filter = ['--filter', `label=com.docker.stack.namespace=${NAME}`];
-        const left = (await node(n, 'ps', '-q', ...filter)).stdout;
-        return left === '' ? true : undefined;
-      }, 60);
-    }
+    await goneFromNodes(NAME);
     expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
   });
 });

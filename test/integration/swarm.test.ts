@@ -19,7 +19,7 @@ import { buildStandins, JAEGER_STACK_HOPS, STANDINS } from './standins.js';
 import { swarmLab } from '../swarm/lab.js';
 
 const LAB = '/tmp/stackgen-swarm-stack';
-const { cluster, hub, node, manager: MANAGER, runningOn } = swarmLab(LAB);
+const { cluster, goneFromNodes, hub, node, manager: MANAGER, runningOn } = swarmLab(LAB);
 /** The nodes of a service's running tasks: a data service has one. */
 const nodesOf = async (service: string) =>
   (await runningOn(service)).split('\n').map((line) => line.split(' ')[0]);
@@ -303,14 +303,7 @@ describe.sequential('the Jaeger stack on a real three-node swarm', () => {
     const down = await onSwarm(['down']);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(down.stdout).toContain(`${NAME} is down on the swarm`);
-    for (const n of [1, 2, 3]) {
-      await eventually(async () => {
-        const filter = ['--filter', `label=com.docker.stack.namespace=${NAME}`];
-        const running = (await node(n, 'ps', '-q', ...filter)).stdout;
-        const networks = (await node(n, 'network', 'ls', '-q', ...filter)).stdout;
-        return running === '' && networks === '' ? true : undefined;
-      }, 60);
-    }
+    await goneFromNodes(NAME);
     expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
     // The record of the last deploy (plan's) went with it.
     expect((await node(1, 'config', 'ls', '--format', '{{.Name}}')).stdout).not.toContain(
@@ -534,13 +527,7 @@ images:
   it('goes down, leaving nothing on any node', async () => {
     const down = await onSwarm(['down', SIGNOZ]);
     expect(down.exitCode, down.stderr).toBe(0);
-    for (const n of [1, 2, 3]) {
-      const filter = ['--filter', `label=com.docker.stack.namespace=${SIGNOZ}`];
-      await eventually(
-        async () => ((await node(n, 'ps', '-q', ...filter)).stdout === '' ? true : undefined),
-        60,
-      );
-    }
+    await goneFromNodes(SIGNOZ);
     expect((await node(1, 'service', 'ls', '-q')).stdout).toBe('');
   });
 });
