@@ -327,11 +327,14 @@ describe('target: swarm in the stack file', () => {
     expect(await errors({ swarm: { resolveImage: 'sometimes' } })).toEqual([
       'swarm.resolveImage: expected one of always, changed, never, got "sometimes"',
     ]);
+    expect(await errors({ swarm: { registryAuth: 'yes' } })).toEqual([
+      'swarm.registryAuth: expected a boolean, got "yes" (write true or false)',
+    ]);
   });
 
   it('locates them in the stack file, by line and column', async () => {
     const text =
-      'name: demo\nbackend: tempo\nloki:\n  enabled: true\n  retention: 12h\ntarget: swarm\nswarm:\n  placement:\n    data: nolabel\n';
+      'name: demo\nbackend: tempo\nloki:\n  enabled: true\n  retention: 12h\ntarget: swarm\nswarm:\n  placement:\n    data: nolabel\n  registryAuth: 1\n';
     const error = await planOf(text).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StackInvalidError);
     expect((error as Error).message).toMatch(
@@ -339,6 +342,9 @@ describe('target: swarm in the stack file', () => {
     );
     expect((error as Error).message).toMatch(
       /^stacks\/demo\.yaml:9:11 swarm\.placement\.data: expected a node label/m,
+    );
+    expect((error as Error).message).toMatch(
+      /^stacks\/demo\.yaml:10:17 swarm\.registryAuth: expected a boolean, got number 1$/m,
     );
   });
 
