@@ -4,10 +4,16 @@
  * zod: a stack file that parsed before is taken from the cache (parse-cache.ts) without it.
  */
 
-export const BACKENDS = ['signoz', 'jaeger', 'tempo'] as const;
-export type Backend = (typeof BACKENDS)[number];
+import { BACKEND_LIST, type BackendName } from '../backends/index.js';
+
+export type Backend = BackendName;
+/** The `backend:` values, in the order `init --backend` lists them (src/backends/index.ts). */
+export const BACKENDS = BACKEND_LIST.map((b) => b.name) as [Backend, ...Backend[]];
 /** How each backend is named in prose. */
-export const BACKEND_NAMES: Record<Backend, string> = { jaeger: 'Jaeger', tempo: 'Tempo', signoz: 'SigNoz' };
+export const BACKEND_NAMES = Object.fromEntries(BACKEND_LIST.map((b) => [b.name, b.title])) as Record<
+  Backend,
+  string
+>;
 
 export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 export type Signal = (typeof SIGNALS)[number];

@@ -3,12 +3,13 @@
  * name, which services run for the backend, host ports) and resolves every image reference, so that the
  * renderer reads one plain, complete object.
  */
-import path from 'node:path';
 import { imageReference } from './images.js';
 import { type Backend, type Dashboard, type Signal } from './constants.js';
 import type { StackParsed } from './schema.js';
 import { sectionDefaults } from './section-defaults.js';
 import { rolesFor, servicesFor, type Role } from './services.js';
+import { DEFAULT_HOST_PORTS } from './host-ports.js';
+import { normalPath } from './normal-path.js';
 import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
 import { NO_USER_FILES, type UserFiles } from './user-files.js';
@@ -17,17 +18,8 @@ import { memoryLimits } from './memory.js';
 import { builtInScrapeJobs, type BuiltInScrapeJob } from './scrape-jobs.js';
 
 export { SERVICE_NAMES, type Role } from './services.js';
-
-/** Host ports published by default: the upstream ports, so documentation and habits carry over. */
-export const DEFAULT_HOST_PORTS = {
-  collector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 },
-  jaeger: { ui: 16686 },
-  tempo: { api: 3200 },
-  loki: { api: 3100 },
-  signoz: { ui: 8080 },
-  prometheus: { ui: 9090 },
-  grafana: { ui: 3000 },
-} as const satisfies Record<Role, Record<string, number>>;
+export { DEFAULT_HOST_PORTS };
+export { normalPath };
 
 export type HostPort = number | false;
 type Ports<R extends Role> = { [K in keyof (typeof DEFAULT_HOST_PORTS)[R]]: HostPort };
@@ -130,7 +122,13 @@ export function normalizeStack(
   const output = normalPath(parsed.output ?? `deploy/${parsed.name}`);
   const defaults = sectionDefaults();
   const signoz = parsed.signoz ?? defaults.signoz;
-  const specs = servicesFor(components, { postgres: signoz.metastore === 'postgres' });
+  const jaeger = parsed.jaeger ?? defaults.jaeger;
+  const tempo = parsed.tempo ?? defaults.tempo;
+  const signozSettings = {
+    ...signoz,
+    admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name },
+  };
+  const specs = servicesFor(components, { jaeger, tempo, signoz: signozSettings });
   const { versions, registry, overrides } = parsed.images;
   const own = (spec: (typeof specs)[number]) =>
     overrides[spec.name] ?? imageReference(spec.image, versions[spec.image], registry, undefined);
@@ -166,10 +164,10 @@ export function normalizeStack(
       // Tempo's metrics generator makes them on a Tempo stack; twice would double every count.
       spanMetrics: parsed.collector.spanMetrics ?? parsed.backend !== 'tempo',
     },
-    jaeger: parsed.jaeger ?? defaults.jaeger,
-    tempo: parsed.tempo ?? defaults.tempo,
+    jaeger,
+    tempo,
     loki: parsed.loki,
-    signoz: { ...signoz, admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name } },
+    signoz: signozSettings,
     prometheus,
     grafana,
     tls: normalTls(parsed.tls ?? defaults.tls, output, components),
@@ -189,15 +187,12 @@ export function normalizeStack(
     })),
     exposure: {
       bindAddress: canonicalAddress(parsed.exposure.bindAddress),
-      ports: {
-        collector: { ...DEFAULT_HOST_PORTS.collector, ...ports.collector },
-        jaeger: { ...DEFAULT_HOST_PORTS.jaeger, ...ports.jaeger },
-        tempo: { ...DEFAULT_HOST_PORTS.tempo, ...ports.tempo },
-        loki: { ...DEFAULT_HOST_PORTS.loki, ...ports.loki },
-        signoz: { ...DEFAULT_HOST_PORTS.signoz, ...ports.signoz },
-        prometheus: { ...DEFAULT_HOST_PORTS.prometheus, ...ports.prometheus },
-        grafana: { ...DEFAULT_HOST_PORTS.grafana, ...ports.grafana },
-      },
+      ports: Object.fromEntries(
+        Object.entries(DEFAULT_HOST_PORTS).map(([role, defaults]) => [
+          role,
+          { ...defaults, ...ports[role as Role] },
+        ]),
+      ) as Stack['exposure']['ports'],
     },
     images,
     imageRegistry: registry?.replace(/\/+$/, ''),
@@ -223,15 +218,6 @@ const SIGNAL_ORDER: Signal[] = ['traces', 'metrics', 'logs'];
 /** Every service compose runs for the stack: its own, then those of the included compose files. */
 export function projectServices(stack: Stack): StackService[] {
   return [...stack.services, ...stack.extensions.services];
-}
-
-/**
- * One spelling per path: `deploy/./obs`, `deploy//obs/` and `deploy/obs/.` are `deploy/obs`, so that
- * messages, the manifest and the .gitignore line (which git matches literally) agree.
- */
-export function normalPath(file: string): string {
-  const normal = path.posix.normalize(file.replace(/\\/g, '/'));
-  return normal === '/' ? normal : normal.replace(/\/+$/, '');
 }
 
 function normalTls(tls: NonNullable<StackParsed['tls']>, output: string, components: Role[]): Stack['tls'] {

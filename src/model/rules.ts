@@ -6,7 +6,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import path from 'node:path';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
-import { PER_PROCESS_ATTRIBUTES } from './constants.js';
+import { BACKENDS, PER_PROCESS_ATTRIBUTES } from './constants.js';
 import type { StackParsed } from './schema.js';
 import { sectionDefaults } from './section-defaults.js';
 
@@ -29,7 +29,7 @@ type Rule = (ctx: RuleContext) => void;
 
 /** Backend settings only mean something for their backend. */
 const backendSectionMatches: Rule = ({ stack, parsed, error }) => {
-  for (const backend of ['jaeger', 'tempo', 'signoz'] as const) {
+  for (const backend of BACKENDS) {
     if (stack.backend !== backend && parsed[backend] !== undefined) {
       error([backend], `applies to the ${backend} backend only (backend: ${stack.backend})`);
     }
@@ -311,9 +311,6 @@ const hostPortsDistinct: Rule = ({ stack, parsed, error }) => {
 };
 
 function notRunning(stack: Stack, component: string): string {
-  if (component === 'signoz' || component === 'jaeger' || component === 'tempo') {
-    return `the stack has no ${component} (backend: ${stack.backend})`;
-  }
   if (component === 'prometheus' || component === 'grafana' || component === 'loki')
     return `${component} is disabled in this stack`;
   return `the stack has no ${component} (backend: ${stack.backend})`;

@@ -14,6 +14,8 @@ import {
   STACK_NAME_PATTERN,
 } from './constants.js';
 import { IMAGES } from './images.js';
+import { BACKEND_LIST, type BackendName, type BackendOf } from '../backends/index.js';
+import { DEFAULT_HOST_PORTS } from './host-ports.js';
 
 // Zod compiles a parser per object schema with new Function, which pays off only when one schema parses
 // many values; stackgen parses one stack file per run, and its CLI starts faster without it.
@@ -531,6 +533,26 @@ export const AppSchema = z.strictObject({
     ),
 });
 
+/** A backend's host ports, each key optional: what `exposure.ports.<backend>` accepts. */
+const backendPorts = Object.fromEntries(
+  BACKEND_LIST.map((b) => [
+    b.name,
+    z
+      .strictObject(
+        Object.fromEntries(Object.keys(b.hostPorts.defaults).map((key) => [key, hostPort.optional()])),
+      )
+      .optional()
+      .describe(b.hostPorts.description),
+  ]),
+) as {
+  [N in BackendName]: z.ZodOptional<
+    z.ZodObject<
+      { [K in keyof BackendOf<N>['hostPorts']['defaults']]: z.ZodOptional<typeof hostPort> },
+      z.core.$strict
+    >
+  >;
+};
+
 const ExposurePortsSchema = z
   .strictObject({
     collector: z
@@ -541,13 +563,8 @@ const ExposurePortsSchema = z
       })
       .optional()
       .describe('OTLP gRPC (4317), OTLP HTTP (4318) and the health endpoint (13133).'),
-    jaeger: z
-      .strictObject({ ui: hostPort.optional() })
-      .optional()
-      .describe('Jaeger UI and query API (16686).'),
-    tempo: z.strictObject({ api: hostPort.optional() }).optional().describe('Tempo query API (3200).'),
+    ...backendPorts,
     loki: z.strictObject({ api: hostPort.optional() }).optional().describe('Loki push and query API (3100).'),
-    signoz: z.strictObject({ ui: hostPort.optional() }).optional().describe('SigNoz UI and API (8080).'),
     prometheus: z
       .strictObject({ ui: hostPort.optional() })
       .optional()
@@ -556,7 +573,9 @@ const ExposurePortsSchema = z
   })
   .prefault({})
   .describe(
-    'Host port per component. Defaults: the upstream ports (4317, 4318, 13133, 16686, 3200, 3100, 9090, 3000).',
+    `Host port per component. Defaults: the upstream ports (${[
+      ...new Set(Object.values(DEFAULT_HOST_PORTS).flatMap((ports) => Object.values(ports))),
+    ].join(', ')}).`,
   );
 
 /** A JSON pointer (RFC 6901): `/services/grafana/environment`, `""` for the whole document. */

@@ -2,6 +2,8 @@
  * Prometheus' own scrape jobs, from what the stack runs. Rules keep users' jobs from reusing their names;
  * templates/prometheus lays them out.
  */
+import { JAEGER } from '../backends/jaeger/index.js';
+import { TEMPO } from '../backends/tempo/index.js';
 import { INTERNAL_PORTS } from './ports.js';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
@@ -59,12 +61,10 @@ export function builtInScrapeJobs(
     );
   }
   if (stack.components.includes('jaeger')) {
-    jobs.push(job('jaeger', '', `${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerTelemetry}`));
+    jobs.push(job('jaeger', '', `${SERVICE_NAMES.jaeger}:${JAEGER.ports.telemetry}`));
   }
   if (stack.components.includes('tempo')) {
-    jobs.push(
-      job('tempo', '', `${SERVICE_NAMES.tempo}:${INTERNAL_PORTS.tempoHttp}`, { tls: stack.tls.enabled }),
-    );
+    jobs.push(job('tempo', '', `${SERVICE_NAMES.tempo}:${TEMPO.ports.http}`, { tls: stack.tls.enabled }));
   }
   if (stack.components.includes('loki')) {
     jobs.push(

@@ -1,29 +1,19 @@
 /**
- * Which compose services a stack runs, by backend: their names, images and whether they are one-shot
- * steps (which run to completion before the services that need them).
+ * Which compose services a stack runs: the stack's own (collector, Loki, Prometheus, Grafana) and its
+ * backend's (src/backends/<name>/index.ts), their names, images and whether they are one-shot steps (which
+ * run to completion before the services that need them).
  */
+import type { Backend } from '../backends/backend.js';
+import { BACKEND_LIST, BACKEND_SERVICE_NAMES, backendOf, type BackendName } from '../backends/index.js';
 import type { ImageKey } from './images.js';
-import type { Backend } from './constants.js';
+import { STACK_SERVICE_NAMES } from './service-names.js';
+import type { Stack } from './normalize.js';
 
 /** The parts of a stack a user configures and reaches (the stack file's sections and exposure keys). */
-export type Role = 'collector' | 'jaeger' | 'tempo' | 'signoz' | 'loki' | 'prometheus' | 'grafana';
+export type Role = 'collector' | BackendName | 'loki' | 'prometheus' | 'grafana';
 
 /** Compose service name of each role. Fixed: apps reach the collector by this name on every backend. */
-export const SERVICE_NAMES = {
-  collector: 'otel-collector',
-  jaeger: 'jaeger',
-  tempo: 'tempo',
-  tempoInit: 'tempo-init',
-  loki: 'loki',
-  signoz: 'signoz',
-  clickhouse: 'clickhouse',
-  clickhouseKeeper: 'clickhouse-keeper',
-  clickhouseUserScripts: 'clickhouse-user-scripts',
-  postgres: 'postgres',
-  schemaMigrator: 'schema-migrator',
-  prometheus: 'prometheus',
-  grafana: 'grafana',
-} as const;
+export const SERVICE_NAMES = { ...STACK_SERVICE_NAMES, ...BACKEND_SERVICE_NAMES } as const;
 
 export interface ServiceSpec {
   name: string;
@@ -34,71 +24,42 @@ export interface ServiceSpec {
   sameImageAs?: string;
 }
 
-const BACKEND_ROLES: Record<Backend, Role[]> = {
-  jaeger: ['collector', 'jaeger'],
-  tempo: ['collector', 'tempo'],
-  signoz: ['collector', 'signoz'],
-};
-
 export function rolesFor(
-  backend: Backend,
+  backend: BackendName,
   options: { loki: boolean; prometheus: boolean; grafana: boolean },
 ): Role[] {
-  const roles = [...BACKEND_ROLES[backend]];
+  const roles: Role[] = ['collector', backend];
   if (options.loki) roles.push('loki');
   if (options.prometheus) roles.push('prometheus');
   if (options.grafana) roles.push('grafana');
   return roles;
 }
 
+/** The backend sections of a stack, as normalize completes them. */
+export type BackendSettings = Pick<Stack, BackendName>;
+
 /** The services of a stack, in the order they are listed (and shown by status). */
-export function servicesFor(
-  roles: Role[],
-  options: { postgres: boolean } = { postgres: false },
-): ServiceSpec[] {
+export function servicesFor(roles: Role[], settings: BackendSettings): ServiceSpec[] {
   const services: ServiceSpec[] = [];
   const add = (name: string, image: ImageKey, oneShot = false, sameImageAs?: string) =>
     services.push({ name, image, oneShot, ...(sameImageAs ? { sameImageAs } : {}) });
-  const signoz = roles.includes('signoz');
+  const name = BACKEND_LIST.find((b) => roles.includes(b.name))?.name;
+  const backend: Backend<unknown> | undefined = name && backendOf(name);
   for (const role of roles) {
-    switch (role) {
-      case 'collector':
-        // SigNoz brings its own collector distribution, listed after what it depends on (below).
-        if (!signoz) add(SERVICE_NAMES.collector, 'collector');
-        break;
-      case 'signoz':
-        add(SERVICE_NAMES.clickhouseKeeper, 'clickhouseKeeper');
-        add(SERVICE_NAMES.clickhouseUserScripts, 'clickhouse', true, SERVICE_NAMES.clickhouse);
-        add(SERVICE_NAMES.clickhouse, 'clickhouse');
-        if (options.postgres) add(SERVICE_NAMES.postgres, 'postgres');
-        add(SERVICE_NAMES.schemaMigrator, 'signozCollector', true, SERVICE_NAMES.collector);
-        add(SERVICE_NAMES.signoz, 'signoz');
-        add(SERVICE_NAMES.collector, 'signozCollector');
-        break;
-      case 'jaeger':
-        add(SERVICE_NAMES.jaeger, 'jaeger');
-        break;
-      case 'tempo':
-        add(SERVICE_NAMES.tempoInit, 'busybox', true);
-        add(SERVICE_NAMES.tempo, 'tempo');
-        break;
-      case 'loki':
-        add(SERVICE_NAMES.loki, 'loki');
-        break;
-      case 'prometheus':
-        add(SERVICE_NAMES.prometheus, 'prometheus');
-        break;
-      case 'grafana':
-        add(SERVICE_NAMES.grafana, 'grafana');
-        break;
-    }
+    if (role === 'collector') {
+      // A backend with its own collector distribution lists it after what it depends on.
+      if (!backend?.ownCollector) add(SERVICE_NAMES.collector, 'collector');
+    } else if (role === name) {
+      for (const s of backend!.services(settings[name]))
+        add(s.name, s.image as ImageKey, s.oneShot, s.sameImageAs);
+    } else add(SERVICE_NAMES[role as 'loki' | 'prometheus' | 'grafana'], role as ImageKey);
   }
   return services;
 }
 
 /** The images a backend's stack may run: what its preset pins. */
-export function imagesOfBackend(backend: Backend): ImageKey[] {
-  const loki: Role[] = backend === 'signoz' ? [] : ['loki'];
-  const all = servicesFor([...BACKEND_ROLES[backend], ...loki, 'prometheus', 'grafana'], { postgres: true });
-  return [...new Set(all.map((s) => s.image))];
+export function imagesOfBackend(name: BackendName): ImageKey[] {
+  const backend: Backend<unknown> = backendOf(name);
+  const stackOwn = backend.ownCollector ? [] : ['collector', 'loki'];
+  return [...stackOwn, ...Object.keys(backend.images), 'prometheus', 'grafana'] as ImageKey[];
 }

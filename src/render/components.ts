@@ -1,21 +1,21 @@
 /**
  * The parts of a generated stack, in the order compose.yaml lists their services. Each is described in one
- * place, its module under views/: its view (what its templates print) and its entry (when it runs, the
- * files it renders with what the stack's README says of them, its named volumes, its compose services, its
- * endpoints). renderStack, the README, `up`, `status` and `down` loop over this list; a new component is
- * its module, its templates and one line here.
+ * place, its module under views/ (a trace backend's under src/backends/<name>/): its view (what its
+ * templates print) and its entry (when it runs, the files it renders with what the stack's README says of
+ * them, its named volumes, its compose services, its endpoints). renderStack, the README, `up`, `status` and
+ * `down` loop over this list; a new component is its module, its templates and one line here (a backend's
+ * line is in src/backends/index.ts).
  */
 import type { Stack } from '../model/normalize.js';
 import { yaml, type Component, type ComponentFile, type EndpointContext } from './component.js';
 import { hostForUrls, type Endpoint } from './endpoints.js';
 import type { BaseView } from './view.js';
+import { BACKEND_LIST } from '../backends/index.js';
 import { APPS } from './views/apps.js';
-import { JAEGER, TEMPO } from './views/backends.js';
 import { COLLECTOR } from './views/collector.js';
 import { GRAFANA } from './views/grafana.js';
 import { LOKI } from './views/loki.js';
 import { PROMETHEUS } from './views/prometheus.js';
-import { SIGNOZ } from './views/signoz.js';
 import { swarmStackFile } from './swarm.js';
 
 export type { ComponentFile, EndpointContext };
@@ -55,9 +55,7 @@ export const COMPONENTS: Component[] = [
     volumes: () => [],
   },
   COLLECTOR,
-  SIGNOZ,
-  JAEGER,
-  TEMPO,
+  ...BACKEND_LIST.map((b) => b.render.component),
   LOKI,
   PROMETHEUS,
   GRAFANA,

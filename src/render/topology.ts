@@ -5,6 +5,9 @@
  * escaped by the template's `mermaid` helper.
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { JAEGER } from '../backends/jaeger/index.js';
+import { SIGNOZ } from '../backends/signoz/index.js';
+import { TEMPO } from '../backends/tempo/index.js';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import { allSpanMetricsSources } from './span-metrics.js';
 
@@ -123,15 +126,15 @@ function serviceLines(stack: Stack, service: string): string[] {
           { what: 'OTLP HTTP', port: stack.collector.otlp.httpPort, host: published.collector.otlpHttp },
           { what: 'health', port: INTERNAL_PORTS.collectorHealth, host: published.collector.health },
         ],
-        [S.jaeger]: [{ what: 'UI', port: INTERNAL_PORTS.jaegerUi, host: published.jaeger.ui }],
-        [S.tempo]: [{ what: 'API', port: INTERNAL_PORTS.tempoHttp, host: published.tempo.api }],
+        [S.jaeger]: [{ what: 'UI', port: JAEGER.ports.ui, host: published.jaeger.ui }],
+        [S.tempo]: [{ what: 'API', port: TEMPO.ports.http, host: published.tempo.api }],
         [S.loki]: [{ what: 'API', port: INTERNAL_PORTS.lokiHttp, host: published.loki.api }],
-        [S.signoz]: [{ what: 'UI', port: INTERNAL_PORTS.signozUi, host: published.signoz.ui }],
+        [S.signoz]: [{ what: 'UI', port: SIGNOZ.ports.ui, host: published.signoz.ui }],
         [S.clickhouse]: [
-          { what: 'HTTP', port: INTERNAL_PORTS.clickhouseHttp, host: false },
-          { what: 'native', port: INTERNAL_PORTS.clickhouseNative, host: false },
+          { what: 'HTTP', port: SIGNOZ.ports.clickhouseHttp, host: false },
+          { what: 'native', port: SIGNOZ.ports.clickhouseNative, host: false },
         ],
-        [S.clickhouseKeeper]: [{ what: 'client', port: INTERNAL_PORTS.keeper, host: false }],
+        [S.clickhouseKeeper]: [{ what: 'client', port: SIGNOZ.ports.keeper, host: false }],
         [S.prometheus]: [{ what: 'UI', port: INTERNAL_PORTS.prometheus, host: published.prometheus.ui }],
         [S.grafana]: [{ what: 'UI', port: INTERNAL_PORTS.grafana, host: published.grafana.ui }],
       } as Record<string, Port[]>

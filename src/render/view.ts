@@ -6,15 +6,15 @@
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import type { Stack } from '../model/normalize.js';
+import { BACKEND_LIST } from '../backends/index.js';
+import { tempoUrl } from '../backends/tempo/render.js';
 import { appsView } from './views/apps.js';
-import { jaegerView, tempoView } from './views/backends.js';
 import { collectorView } from './views/collector.js';
 import { stackVolumes } from './components.js';
 import { featuresOf, type Features, type PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
 import { lokiView } from './views/loki.js';
 import { prometheusView } from './views/prometheus.js';
-import { signozView } from './views/signoz.js';
 import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION, STACKGEN_ENV_ID, type Secret } from './secret-names.js';
 
 export type { PortView };
@@ -22,7 +22,6 @@ export { DATASOURCE_UIDS } from '../model/grafana.js';
 
 export function buildView(stack: Stack) {
   const has = featuresOf(stack);
-  const tempo = tempoView(stack, has);
   const loki = lokiView(stack);
   return {
     stack,
@@ -31,12 +30,11 @@ export function buildView(stack: Stack) {
     networks: stack.networks,
     volumes: stackVolumes(stack),
     collector: collectorView(stack, has),
-    jaeger: jaegerView(stack, has),
-    tempo,
+    // Every backend's, running or not: the others' templates may name its services.
+    ...Object.fromEntries(BACKEND_LIST.map((b) => [b.name, b.render.view(stack, has)])),
     loki,
-    signoz: signozView(stack, has),
     prometheus: prometheusView(stack, has),
-    grafana: grafanaView(stack, has, { tempo: tempo.url, loki: loki.url }),
+    grafana: grafanaView(stack, has, { tempo: tempoUrl(stack), loki: loki.url }),
     apps: appsView(stack),
     ports: INTERNAL_PORTS,
     /** Docker's log rotation for every service (json-file options are strings). */

@@ -2,7 +2,7 @@
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { JAEGER_SERVICE_TAG } from './backends.js';
+import { JAEGER_SERVICE_TAG } from '../../backends/jaeger/render.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 import { runs, yaml, type Component } from '../component.js';
 

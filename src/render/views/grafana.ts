@@ -2,6 +2,7 @@
  * Grafana: provisioned datasources with fixed uids and the links between them, the dashboards, and its entry
  * among the components (GRAFANA).
  */
+import { JAEGER } from '../../backends/jaeger/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import path from 'node:path';
 import { DATASOURCE_UIDS, dashboardUid } from '../../model/grafana.js';
@@ -14,7 +15,7 @@ import {
   redDashboardPanels,
 } from '../dashboards.js';
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
-import { JAEGER_SERVICE_TAG } from './backends.js';
+import { JAEGER_SERVICE_TAG } from '../../backends/jaeger/render.js';
 import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
 import { runs, yaml, type Component, type ComponentFile } from '../component.js';
 
@@ -48,7 +49,7 @@ export function grafanaView(stack: Stack, has: Features, urls: { tempo: string; 
     adminUser: stack.grafana.adminUser,
     health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.grafana}/api/health`, { startPeriodSeconds: 30 }),
     prometheusUrl: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
-    jaegerUrl: `http://${SERVICE_NAMES.jaeger}:${INTERNAL_PORTS.jaegerUi}`,
+    jaegerUrl: `http://${SERVICE_NAMES.jaeger}:${JAEGER.ports.ui}`,
     tempoUrl: urls.tempo,
     lokiUrl: urls.loki,
     tracesIsDefault: !has.prometheus,

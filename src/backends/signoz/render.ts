@@ -1,19 +1,21 @@
 /**
  * SigNoz: ClickHouse Keeper, ClickHouse with its user scripts, the optional PostgreSQL metastore, the
  * schema migrator, SigNoz itself, and the parts of its collector that differ from otelcol-contrib; and
- * SigNoz's entry among the components (SIGNOZ).
+ * SigNoz's entry among the components.
  */
 import path from 'node:path';
-import { INTERNAL_PORTS } from '../../model/ports.js';
-import { normalPath, SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import { healthcheck, publisher, readOnlyMount, type Features } from './common.js';
-import { runs, yaml, type Component } from '../component.js';
+import { normalPath } from '../../model/normal-path.js';
+import type { Stack } from '../../model/normalize.js';
+import { healthcheck, publisher, readOnlyMount, type Features } from '../../render/views/common.js';
+import { runs, yaml } from '../../render/component.js';
+import type { BackendRender } from '../backend.js';
+import { FACTS } from './facts.js';
 
 /** Where the user-scripts step finds signoz.histogramQuantileDir. */
 const HISTOGRAM_QUANTILE_DIR = '/etc/stackgen/histogram-quantile';
 
 /** ClickHouse's native protocol, as SigNoz's components address it. */
-const CLICKHOUSE_DSN = `tcp://${SERVICE_NAMES.clickhouse}:${INTERNAL_PORTS.clickhouseNative}`;
+const CLICKHOUSE_DSN = `tcp://${FACTS.serviceNames.clickhouse}:${FACTS.ports.clickhouseNative}`;
 
 /** Settings the SigNoz collector's migrate commands and exporters read from the environment. */
 function collectorEnvironment() {
@@ -66,30 +68,21 @@ export function signozView(stack: Stack, has: Features) {
     },
     collectorEnvironment: collectorEnvironment(),
     keeper: {
-      service: SERVICE_NAMES.clickhouseKeeper,
-      image: image(SERVICE_NAMES.clickhouseKeeper),
-      port: INTERNAL_PORTS.keeper,
-      raftPort: INTERNAL_PORTS.keeperRaft,
-      memLimit: memLimit(SERVICE_NAMES.clickhouseKeeper),
+      service: FACTS.serviceNames.clickhouseKeeper,
+      image: image(FACTS.serviceNames.clickhouseKeeper),
+      port: FACTS.ports.keeper,
+      raftPort: FACTS.ports.keeperRaft,
+      memLimit: memLimit(FACTS.serviceNames.clickhouseKeeper),
       // Lists the root node: answers only when the keeper serves requests.
       health: healthcheck(
-        [
-          'CMD',
-          'clickhouse-keeper-client',
-          '-h',
-          'localhost',
-          '-p',
-          String(INTERNAL_PORTS.keeper),
-          '-q',
-          'ls',
-        ],
+        ['CMD', 'clickhouse-keeper-client', '-h', 'localhost', '-p', String(FACTS.ports.keeper), '-q', 'ls'],
         { timeoutSeconds: 10 },
       ),
     },
     clickhouse: {
-      service: SERVICE_NAMES.clickhouse,
-      image: image(SERVICE_NAMES.clickhouse),
-      memLimit: memLimit(SERVICE_NAMES.clickhouse),
+      service: FACTS.serviceNames.clickhouse,
+      image: image(FACTS.serviceNames.clickhouse),
+      memLimit: memLimit(FACTS.serviceNames.clickhouse),
       openFiles: signoz.clickhouse.openFilesLimit,
       systemLogs: SYSTEM_LOG_TABLES.map((table) => ({
         table,
@@ -97,16 +90,16 @@ export function signozView(stack: Stack, has: Features) {
       })),
       // As upstream's compose file has it (test/render/signoz-upstream.test.ts compares).
       health: healthcheck(
-        ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${INTERNAL_PORTS.clickhouseHttp}/ping`],
+        ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${FACTS.ports.clickhouseHttp}/ping`],
         {
           startPeriodSeconds: 30,
         },
       ),
-      nativePort: INTERNAL_PORTS.clickhouseNative,
+      nativePort: FACTS.ports.clickhouseNative,
     },
     userScripts: {
-      service: SERVICE_NAMES.clickhouseUserScripts,
-      image: image(SERVICE_NAMES.clickhouseUserScripts),
+      service: FACTS.serviceNames.clickhouseUserScripts,
+      image: image(FACTS.serviceNames.clickhouseUserScripts),
       url: signoz.histogramQuantileUrl.replace(/\/+$/, ''),
       // From a folder of the repository instead, when the stack file names one.
       dirMount: signoz.histogramQuantileDir
@@ -119,20 +112,20 @@ export function signozView(stack: Stack, has: Features) {
     },
     postgres: postgres
       ? {
-          service: SERVICE_NAMES.postgres,
-          image: image(SERVICE_NAMES.postgres),
-          memLimit: memLimit(SERVICE_NAMES.postgres),
+          service: FACTS.serviceNames.postgres,
+          image: image(FACTS.serviceNames.postgres),
+          memLimit: memLimit(FACTS.serviceNames.postgres),
           health: healthcheck(['CMD-SHELL', 'pg_isready -U signoz -d signoz']),
         }
       : undefined,
-    migrator: { service: SERVICE_NAMES.schemaMigrator, image: image(SERVICE_NAMES.schemaMigrator) },
+    migrator: { service: FACTS.serviceNames.schemaMigrator, image: image(FACTS.serviceNames.schemaMigrator) },
     signoz: {
-      service: SERVICE_NAMES.signoz,
-      image: image(SERVICE_NAMES.signoz),
-      ports: publisher(stack)(INTERNAL_PORTS.signozUi, stack.exposure.ports.signoz.ui),
-      memLimit: memLimit(SERVICE_NAMES.signoz),
+      service: FACTS.serviceNames.signoz,
+      image: image(FACTS.serviceNames.signoz),
+      ports: publisher(stack)(FACTS.ports.ui, stack.exposure.ports.signoz.ui),
+      memLimit: memLimit(FACTS.serviceNames.signoz),
       health: healthcheck(
-        ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${INTERNAL_PORTS.signozUi}/api/v1/health`],
+        ['CMD', 'wget', '--spider', '-q', `http://127.0.0.1:${FACTS.ports.ui}/api/v1/health`],
         {
           retries: 10,
           startPeriodSeconds: 60,
@@ -141,14 +134,14 @@ export function signozView(stack: Stack, has: Features) {
       adminEmail: signoz.admin.email,
       organization: signoz.admin.organization,
       postgres,
-      opampUrl: `ws://${SERVICE_NAMES.signoz}:${INTERNAL_PORTS.signozOpamp}/v1/opamp`,
+      opampUrl: `ws://${FACTS.serviceNames.signoz}:${FACTS.ports.opamp}/v1/opamp`,
     },
     /** Its span metrics (RED per service, for SigNoz's APM views), written through the metrics exporter. */
     spanMetrics: has.spanMetrics,
   };
 }
 
-export const SIGNOZ: Component = {
+const COMPONENT: BackendRender['component'] = {
   name: 'signoz',
   runs: runs('signoz'),
   files: () => [
@@ -187,20 +180,22 @@ export const SIGNOZ: Component = {
   ],
   serviceTemplates: () => ['signoz/services.yaml', 'signoz/collector-service.yaml'],
   roles: () => ({
-    [SERVICE_NAMES.clickhouseKeeper]: 'ClickHouse Keeper: coordination for ClickHouse',
-    [SERVICE_NAMES.clickhouseUserScripts]:
+    [FACTS.serviceNames.clickhouseKeeper]: 'ClickHouse Keeper: coordination for ClickHouse',
+    [FACTS.serviceNames.clickhouseUserScripts]:
       "One-shot: fetches ClickHouse's histogramQuantile function once, then exits",
-    [SERVICE_NAMES.clickhouse]: 'ClickHouse: stores traces, metrics and logs',
-    [SERVICE_NAMES.postgres]: "PostgreSQL: SigNoz's users, dashboards and alerts",
-    [SERVICE_NAMES.schemaMigrator]:
+    [FACTS.serviceNames.clickhouse]: 'ClickHouse: stores traces, metrics and logs',
+    [FACTS.serviceNames.postgres]: "PostgreSQL: SigNoz's users, dashboards and alerts",
+    [FACTS.serviceNames.schemaMigrator]:
       "One-shot: creates and upgrades SigNoz's schema in ClickHouse, then exits",
-    [SERVICE_NAMES.signoz]: 'SigNoz: UI, query API and alerts',
+    [FACTS.serviceNames.signoz]: 'SigNoz: UI, query API and alerts',
   }),
   endpoints: (stack, { url }) => [
     {
       name: `SigNoz (admin ${stack.signoz.admin.email})`,
       host: url(stack.exposure.ports.signoz.ui),
-      network: `http://${SERVICE_NAMES.signoz}:${INTERNAL_PORTS.signozUi}`,
+      network: `http://${FACTS.serviceNames.signoz}:${FACTS.ports.ui}`,
     },
   ],
 };
+
+export const RENDER: BackendRender = { view: signozView, component: COMPONENT };

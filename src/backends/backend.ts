@@ -1,0 +1,57 @@
+/**
+ * What a trace backend is to stackgen: the facts every layer reads of it, in one place (its folder here).
+ * The list of backends is `backends/index.ts`; the model, the views, the README and `verify` loop over it.
+ */
+import type { Stack } from '../model/normalize.js';
+import type { Component } from '../render/component.js';
+import type { Features } from '../render/views/common.js';
+
+/** An image a stack may run, and the tag pinned by default. */
+export interface ImageSpec {
+  repository: string;
+  version: string;
+}
+
+/** One compose service of a backend, in the order compose.yaml lists them. */
+export interface BackendService {
+  name: string;
+  /** Its image, by key of the backend's `images` (or the stack's own: collector, loki, prometheus, grafana). */
+  image: string;
+  /** Runs to completion (exit 0) instead of staying up. */
+  oneShot?: boolean;
+  /** When the image is the same as another service's, that service: an override of it applies here too. */
+  sameImageAs?: string;
+}
+
+/** `Settings` is the backend's section of the stack file, as the schema reads it. */
+export interface BackendFacts<Settings> {
+  /** The stack file's `backend:` value, the name of its settings section and of its `exposure.ports` key. */
+  readonly name: string;
+  /** How prose names it. */
+  readonly title: string;
+  /** Every image it may run, with the tag pinned by default (`images.versions.<key>`). */
+  readonly images: Readonly<Record<string, ImageSpec>>;
+  /** Its compose services' names, by what the code calls them. */
+  readonly serviceNames: Readonly<Record<string, string>>;
+  /** Its ports inside the Docker networks (the upstream defaults). */
+  readonly ports: Readonly<Record<string, number>>;
+  /** What it publishes on the host: the upstream port per `exposure.ports.<name>` key, and what they are. */
+  readonly hostPorts: { readonly defaults: Readonly<Record<string, number>>; readonly description: string };
+  /** It brings its own collector distribution (SigNoz): that is the stack's collector service then. */
+  readonly ownCollector?: boolean;
+  /** Its services, in order. */
+  services(settings: Settings): readonly BackendService[];
+  /** The memory limit of each of its long-running services, in MiB. */
+  memoryMiB(settings: Settings): Record<string, number>;
+}
+
+/** What the renderer asks of a backend: what its templates print, and its entry among the components. */
+export interface BackendRender {
+  /** The view its templates read as `<name>` (always made, so that others' templates may name its services). */
+  view(stack: Stack, has: Features): object;
+  component: Component;
+}
+
+export interface Backend<Settings> extends BackendFacts<Settings> {
+  readonly render: BackendRender;
+}

@@ -1,0 +1,4 @@
+import { FACTS } from './facts.js';
+import { RENDER } from './render.js';
+
+export const SIGNOZ = { ...FACTS, render: RENDER } as const;
