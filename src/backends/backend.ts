@@ -5,6 +5,7 @@
 import type { Stack } from '../model/normalize.js';
 import type { Component } from '../render/component.js';
 import type { Features } from '../render/views/common.js';
+import type { LookupContext, ServiceSearch, TraceLookup } from '../verify/lookup.js';
 
 /** An image a stack may run, and the tag pinned by default. */
 export interface ImageSpec {
@@ -52,6 +53,16 @@ export interface BackendRender {
   component: Component;
 }
 
+/** What `verify` asks of a backend, through its own query API from this machine. */
+export interface BackendVerify {
+  /** How to ask it for a trace by id, or why it cannot be asked from here. */
+  traceLookup(context: LookupContext): TraceLookup | { skip: string };
+  /** How to search it for a service's recent spans (`verify --app`), or why it cannot be searched from here. */
+  serviceSearch(stack: Stack): ServiceSearch | { skip: (service: string) => string };
+}
+
 export interface Backend<Settings> extends BackendFacts<Settings> {
   readonly render: BackendRender;
+  /** Loaded only by `verify` (its HTTP client is no business of the other commands). */
+  verify(): Promise<BackendVerify>;
 }

@@ -219,7 +219,7 @@ async function spansOf(
   service: string,
   options: { timeoutMs: number; ca: string | undefined },
 ): Promise<AppOutcome> {
-  const search = serviceSearch(stack);
+  const search = await serviceSearch(stack);
   if ('skip' in search) return { status: 'skip', detail: search.skip(service) };
   const now = Date.now();
   const url = search.url(service, now - RECENT_MINUTES * 60_000, now + 60_000);

@@ -262,7 +262,7 @@ async function sendSpan(
 async function backendHas(context: VerifyContext, report: VerifyReport, deadline: number): Promise<Outcome> {
   const sent = Object.values(report.traceIds);
   if (sent.length === 0) return skip('not run: the collector accepted no span');
-  const lookup = traceLookup(context);
+  const lookup = await traceLookup(context);
   if ('skip' in lookup) return skip(lookup.skip);
   const missing = new Set(sent);
   let last = '';

@@ -1,4 +1,10 @@
+/** Jaeger: its facts, its views, and (loaded by `verify` alone) how to ask it for a trace. */
+import type { BackendVerify } from '../backend.js';
 import { FACTS } from './facts.js';
 import { RENDER } from './render.js';
 
-export const JAEGER = { ...FACTS, render: RENDER } as const;
+export const JAEGER = {
+  ...FACTS,
+  render: RENDER,
+  verify: async (): Promise<BackendVerify> => (await import('./verify.js')).VERIFY,
+} as const;
