@@ -2,6 +2,8 @@
  * What a trace backend is to stackgen: the facts every layer reads of it, in one place (its folder here).
  * The list of backends is `backends/index.ts`; the model, the views, the README and `verify` loop over it.
  */
+import type * as zod from 'zod';
+import type { SchemaKit } from '../model/schema-kit.js';
 import type { Stack } from '../model/normalize.js';
 import type { Component } from '../render/component.js';
 import type { Features } from '../render/views/common.js';
@@ -24,12 +26,16 @@ export interface BackendService {
   sameImageAs?: string;
 }
 
-/** `Settings` is the backend's section of the stack file, as the schema reads it. */
+/** `Settings` is the backend's section of the stack file, as its schema (`settings`) reads it. */
 export interface BackendFacts<Settings> {
   /** The stack file's `backend:` value, the name of its settings section and of its `exposure.ports` key. */
   readonly name: string;
   /** How prose names it. */
   readonly title: string;
+  /** Its section of the stack file (`<name>:`), made from the schema's field types. */
+  settings(kit: SchemaKit): zod.ZodType<Settings>;
+  /** Its section with the defaults that depend on the rest of the stack, for normalize (`stack.<name>`). */
+  complete?(settings: Settings, stack: { name: string }): Settings;
   /** Every image it may run, with the tag pinned by default (`images.versions.<key>`). */
   readonly images: Readonly<Record<string, ImageSpec>>;
   /** Its compose services' names, by what the code calls them. */
@@ -40,6 +46,15 @@ export interface BackendFacts<Settings> {
   readonly hostPorts: { readonly defaults: Readonly<Record<string, number>>; readonly description: string };
   /** It brings its own collector distribution (SigNoz): that is the stack's collector service then. */
   readonly ownCollector?: boolean;
+  /** It has its own UI (SigNoz): Prometheus and Grafana run only when the stack file asks for them. */
+  readonly ownUi?: boolean;
+  /**
+   * It stores logs itself (SigNoz: "stores logs in ClickHouse itself"): the collector's logs pipeline is on by
+   * default, and `loki.enabled` is refused with this reason.
+   */
+  readonly storesLogs?: string;
+  /** It derives span metrics from the traces (Tempo's metrics generator): the collector's are off by default. */
+  readonly derivesSpanMetrics?: boolean;
   /** Its services, in order. */
   services(settings: Settings): readonly BackendService[];
   /** The memory limit of each of its long-running services, in MiB. */

@@ -2,12 +2,11 @@
  * The trace backends, in the order `stackgen init --backend` lists them. Each is its folder here (see
  * backend.ts and ARCHITECTURE.md, "Adding a backend"); a new one is its folder and a line in this list.
  */
-import type { Backend } from './backend.js';
 import { JAEGER } from './jaeger/index.js';
 import { SIGNOZ } from './signoz/index.js';
 import { TEMPO } from './tempo/index.js';
 
-export const BACKEND_LIST = [SIGNOZ, JAEGER, TEMPO] as const satisfies readonly Backend<never>[];
+export const BACKEND_LIST = [SIGNOZ, JAEGER, TEMPO] as const;
 
 export type AnyBackend = (typeof BACKEND_LIST)[number];
 export type BackendName = AnyBackend['name'];

@@ -59,7 +59,3 @@ export const PER_PROCESS_ATTRIBUTES = [
   'host.name',
   'process.pid',
 ];
-
-/** Where the ClickHouse histogramQuantile function comes from (SigNoz's release on GitHub by default). */
-export const HISTOGRAM_QUANTILE_URL =
-  'https://github.com/SigNoz/signoz/releases/download/histogram-quantile%2Fv0.0.1';

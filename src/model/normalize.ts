@@ -10,6 +10,8 @@ import { sectionDefaults } from './section-defaults.js';
 import { rolesFor, servicesFor, type Role } from './services.js';
 import { DEFAULT_HOST_PORTS } from './host-ports.js';
 import { normalPath } from './normal-path.js';
+import type { BackendFacts } from '../backends/backend.js';
+import { BACKEND_LIST, backendOf, type BackendName, type BackendOf } from '../backends/index.js';
 import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
 import { NO_USER_FILES, type UserFiles } from './user-files.js';
@@ -49,7 +51,12 @@ export interface StackService {
   includedFrom?: string;
 }
 
-export interface Stack {
+/** A backend's section as the stack holds it: complete (`complete` in its facts), written or not. */
+type BackendSection<N extends BackendName> =
+  BackendOf<N> extends { complete(...args: never[]): infer C } ? C : NonNullable<StackParsed[N]>;
+export type BackendSections = { [N in BackendName]: BackendSection<N> };
+
+export interface Stack extends BackendSections {
   name: string;
   backend: Backend;
   /** The stack file, relative to the project root, with forward slashes. */
@@ -64,10 +71,7 @@ export interface Stack {
   /** The compose services, in order. */
   services: StackService[];
   collector: StackParsed['collector'] & { signals: Signal[]; spanMetrics: boolean };
-  jaeger: NonNullable<StackParsed['jaeger']>;
-  tempo: NonNullable<StackParsed['tempo']>;
   loki: StackParsed['loki'];
-  signoz: NonNullable<StackParsed['signoz']> & { admin: { organization: string } };
   prometheus: StackParsed['prometheus'] & { enabled: boolean };
   grafana: StackParsed['grafana'] & { enabled: boolean; dashboards: Dashboard[] };
   /** With where its files are, relative to the output folder (undefined when TLS is off). */
@@ -101,8 +105,9 @@ export function normalizeStack(
   appFacts: ReadonlyMap<number, AppFacts> = new Map(),
   userFiles: UserFiles = NO_USER_FILES,
 ): Stack {
-  // SigNoz has its own UI: Prometheus and Grafana are there only when asked for.
-  const bundled = parsed.backend !== 'signoz';
+  const backend: BackendFacts<unknown> = backendOf(parsed.backend);
+  // A backend with its own UI (SigNoz) has Prometheus and Grafana only when asked for.
+  const bundled = !backend.ownUi;
   const prometheus = { ...parsed.prometheus, enabled: parsed.prometheus.enabled ?? bundled };
   const grafana = {
     ...parsed.grafana,
@@ -112,8 +117,8 @@ export function normalizeStack(
       (bundled ? (['red', 'collector'] as Dashboard[]) : (['collector'] as Dashboard[])),
   };
   const components = rolesFor(parsed.backend, {
-    // SigNoz stores logs itself; a rule refuses loki.enabled there.
-    loki: parsed.loki.enabled && bundled,
+    // A backend that stores logs itself has no Loki; a rule refuses loki.enabled there.
+    loki: parsed.loki.enabled && !backend.storesLogs,
     prometheus: prometheus.enabled,
     grafana: grafana.enabled,
   });
@@ -121,14 +126,14 @@ export function normalizeStack(
   const ports = parsed.exposure.ports;
   const output = normalPath(parsed.output ?? `deploy/${parsed.name}`);
   const defaults = sectionDefaults();
-  const signoz = parsed.signoz ?? defaults.signoz;
-  const jaeger = parsed.jaeger ?? defaults.jaeger;
-  const tempo = parsed.tempo ?? defaults.tempo;
-  const signozSettings = {
-    ...signoz,
-    admin: { ...signoz.admin, organization: signoz.admin.organization ?? parsed.name },
-  };
-  const specs = servicesFor(components, { jaeger, tempo, signoz: signozSettings });
+  // Every backend's section, complete, whichever runs: the views of all of them are made.
+  const sections = Object.fromEntries(
+    BACKEND_LIST.map((b: BackendFacts<unknown>) => {
+      const section = parsed[b.name as BackendName] ?? defaults[b.name as BackendName];
+      return [b.name, b.complete ? b.complete(section, parsed) : section];
+    }),
+  ) as BackendSections;
+  const specs = servicesFor(components, sections);
   const { versions, registry, overrides } = parsed.images;
   const own = (spec: (typeof specs)[number]) =>
     overrides[spec.name] ?? imageReference(spec.image, versions[spec.image], registry, undefined);
@@ -158,16 +163,14 @@ export function normalizeStack(
       signals: SIGNAL_ORDER.filter((s) =>
         (
           parsed.collector.signals ??
-          (parsed.backend === 'signoz' || parsed.loki.enabled ? SIGNAL_ORDER : ['traces', 'metrics'])
+          (backend.storesLogs || parsed.loki.enabled ? SIGNAL_ORDER : ['traces', 'metrics'])
         ).includes(s),
       ),
-      // Tempo's metrics generator makes them on a Tempo stack; twice would double every count.
-      spanMetrics: parsed.collector.spanMetrics ?? parsed.backend !== 'tempo',
+      // A backend that derives them itself (Tempo's metrics generator) makes them; twice would double every count.
+      spanMetrics: parsed.collector.spanMetrics ?? !backend.derivesSpanMetrics,
     },
-    jaeger,
-    tempo,
+    ...sections,
     loki: parsed.loki,
-    signoz: signozSettings,
     prometheus,
     grafana,
     tls: normalTls(parsed.tls ?? defaults.tls, output, components),

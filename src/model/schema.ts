@@ -6,20 +6,19 @@
  */
 import * as z from 'zod';
 import {
-  BACKENDS,
-  DASHBOARDS,
-  HISTOGRAM_QUANTILE_URL,
-  LOKI_INDEX_LABELS,
-  SIGNALS,
-  STACK_NAME_PATTERN,
-} from './constants.js';
+  goDuration,
+  hostPort,
+  memoryLimitMiB,
+  port,
+  promDuration,
+  promDurationMs,
+  relativePath,
+  SCHEMA_KIT,
+} from './schema-kit.js';
+import { BACKENDS, DASHBOARDS, LOKI_INDEX_LABELS, SIGNALS, STACK_NAME_PATTERN } from './constants.js';
 import { IMAGES } from './images.js';
 import { BACKEND_LIST, type BackendName, type BackendOf } from '../backends/index.js';
 import { DEFAULT_HOST_PORTS } from './host-ports.js';
-
-// Zod compiles a parser per object schema with new Function, which pays off only when one schema parses
-// many values; stackgen parses one stack file per run, and its CLI starts faster without it.
-z.config({ jitless: true });
 
 const identifier = z
   .string()
@@ -51,41 +50,6 @@ const serviceName = z
   })
   .regex(NOT_AN_EXTENSION, { message: extensionMessage('service') })
   .max(63);
-
-/** A path relative to the project root, in characters that need no quoting in a shell command. */
-const relativePath = z
-  .string()
-  .regex(/^[A-Za-z0-9._@+-][A-Za-z0-9._/@+-]*$/, {
-    message: 'expected a relative path of letters, digits and "._/@+-" (no spaces)',
-  })
-  .max(255);
-
-const port = z.number().int().min(1).max(65535);
-const hostPort = z
-  .union([port, z.literal(false)], { error: 'expected a port number from 1 to 65535, or false' })
-  .describe(
-    'Host port to publish on `exposure.bindAddress`, or `false` to keep the port inside the Docker network.',
-  );
-
-/** Prometheus durations: 30s, 15d, 1h30m. */
-const promDuration = z
-  .string()
-  .regex(/^(\d+(ms|s|m|h|d|w|y))+$/, { message: 'expected a Prometheus duration such as 15s, 12h or 15d' });
-/** A Prometheus duration in milliseconds (`1d12h` is 129600000). */
-function promDurationMs(text: string): number {
-  const unit: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5, y: 31536e6 };
-  let total = 0;
-  for (const [, n, u] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * unit[u!]!;
-  return total;
-}
-
-/**
- * Go durations as the collector reads them: 200ms, 5s, 1m30s. Written as a string, which the bundle escapes
- * to ASCII (bin/stackgen.js relies on it); a regular expression literal would keep the µ as it is.
- */
-const goDuration = z.string().regex(new RegExp('^(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+$'), {
-  message: 'expected a duration such as 200ms, 5s or 1m',
-});
 
 /** An image tag, optionally pinned to a digest: `0.159.0` or `0.159.0@sha256:<64 hex>`. */
 const imageVersion = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?$/, {
@@ -222,38 +186,6 @@ export const ScrapeJobSchema = z.strictObject({
   scrapeInterval: promDuration.optional().describe('Overrides `prometheus.scrapeInterval` for this job.'),
 });
 
-const memoryLimitMiB = (fallback: number) =>
-  z.number().int().min(64).max(262144).default(fallback).describe('Container memory limit in MiB.');
-
-export const JaegerSchema = z
-  .strictObject({
-    retention: goDuration.default('168h').describe('How long Jaeger keeps traces (badger TTL), e.g. 72h.'),
-    memoryLimitMiB: memoryLimitMiB(1024),
-  })
-  .describe('Settings of the Jaeger backend (backend: jaeger).');
-
-export const TempoSchema = z
-  .strictObject({
-    retention: goDuration
-      .default('336h')
-      .describe('How long Tempo keeps traces (block retention), e.g. 168h.'),
-    memoryLimitMiB: memoryLimitMiB(1024),
-    metricsGenerator: z
-      .strictObject({
-        spanMetrics: z
-          .boolean()
-          .default(true)
-          .describe('Request rate, errors and duration per service and operation.'),
-        serviceGraphs: z
-          .boolean()
-          .default(true)
-          .describe("Calls between services, for Grafana's service map."),
-      })
-      .prefault({})
-      .describe("Tempo's metrics generator, remote-writing metrics derived from traces to Prometheus."),
-  })
-  .describe('Settings of the Tempo backend (backend: tempo).');
-
 export const LokiSchema = z
   .strictObject({
     enabled: z
@@ -283,72 +215,6 @@ export const LokiSchema = z
   })
   .prefault({})
   .describe('Grafana Loki, the logs store of the Jaeger and Tempo stacks.');
-
-export const SignozSchema = z
-  .strictObject({
-    memoryLimitMiB: memoryLimitMiB(1024),
-    clickhouse: z
-      .strictObject({
-        memoryLimitMiB: memoryLimitMiB(3072),
-        systemLogRetentionDays: z
-          .number()
-          .int()
-          .min(1)
-          .max(3650)
-          .default(7)
-          .describe(
-            'Days ClickHouse keeps its own system logs (query_log, trace_log, metric_log and the like), which otherwise grow forever even with no data sent.',
-          ),
-        openFilesLimit: z
-          .number()
-          .int()
-          .min(1024)
-          .max(1048576)
-          .default(262144)
-          .describe(
-            "Open files ClickHouse may hold (its ulimit); too few fail it under load. The Docker engine must allow as many (Debian's docker.service allows 1048576).",
-          ),
-      })
-      .prefault({})
-      .describe('ClickHouse, where SigNoz stores traces, metrics and logs. It wants memory: 3 GiB or more.'),
-    metastore: z
-      .enum(['sqlite', 'postgres'])
-      .default('sqlite')
-      .describe(
-        'Where SigNoz keeps users, dashboards and alerts: SQLite on a volume, or a PostgreSQL service.',
-      ),
-    admin: z
-      .strictObject({
-        email: z.email({ error: 'expected an email address' }).default('admin@example.com'),
-        organization: z
-          .string()
-          .min(1)
-          .max(100)
-          .optional()
-          .describe(
-            'The organisation SigNoz creates at its first start. Default: the stack name. SigNoz finds it again by the ID stackgen keeps in .env (SIGNOZ_ORG_ID), so renaming it later changes nothing in SigNoz (and never makes a second organisation, which would lock out the collector).',
-          ),
-      })
-      .prefault({})
-      .describe(
-        'The admin SigNoz creates at start (password in .env). With it SigNoz hands the collector its pipelines at once, instead of after someone signs up.',
-      ),
-    histogramQuantileUrl: z
-      .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-      .regex(/^[^?#]*$/, {
-        message: 'expected a folder URL without ?query or #fragment (the file name is appended to it)',
-      })
-      .default(HISTOGRAM_QUANTILE_URL)
-      .describe(
-        'Where the ClickHouse histogramQuantile function is downloaded from at first start: a folder holding histogram-quantile_<os>_<arch>.tar.gz. Point it at a mirror in an air gap, or use histogramQuantileDir.',
-      ),
-    histogramQuantileDir: relativePath
-      .optional()
-      .describe(
-        'A folder of the repository holding histogram-quantile_linux_amd64.tar.gz (and/or _arm64), as SigNoz releases them: used instead of downloading, so the SigNoz stack starts with no network at all. Relative to the project root.',
-      ),
-  })
-  .describe('Settings of the SigNoz backend (backend: signoz).');
 
 const certificatePair = z.strictObject({
   cert: relativePath.describe('PEM certificate, relative to the project root.'),
@@ -704,6 +570,11 @@ export const SwarmSchema = z
   .prefault({})
   .describe('How the stack runs on a Docker Swarm (target: swarm).');
 
+/** Each backend's section, which a stack file may write only for its backend (rules.ts). */
+const backendSections = Object.fromEntries(
+  BACKEND_LIST.map((b) => [b.name, b.settings(SCHEMA_KIT).optional()]),
+) as { [N in BackendName]: z.ZodOptional<ReturnType<BackendOf<N>['settings']>> };
+
 export const StackSchema = z.strictObject({
   name: identifier.describe(
     'Stack name: the compose project name and the default output folder `deploy/<name>`.',
@@ -720,9 +591,7 @@ export const StackSchema = z.strictObject({
     ),
   swarm: SwarmSchema,
   collector: CollectorSchema,
-  jaeger: JaegerSchema.optional(),
-  tempo: TempoSchema.optional(),
-  signoz: SignozSchema.optional(),
+  ...backendSections,
   loki: LokiSchema,
   prometheus: PrometheusSchema,
   grafana: GrafanaSchema,

@@ -7,7 +7,7 @@ import type { Backend } from '../backends/backend.js';
 import { BACKEND_LIST, BACKEND_SERVICE_NAMES, backendOf, type BackendName } from '../backends/index.js';
 import type { ImageKey } from './images.js';
 import { STACK_SERVICE_NAMES } from './service-names.js';
-import type { Stack } from './normalize.js';
+import type { BackendSections } from './normalize.js';
 
 /** The parts of a stack a user configures and reaches (the stack file's sections and exposure keys). */
 export type Role = 'collector' | BackendName | 'loki' | 'prometheus' | 'grafana';
@@ -36,7 +36,7 @@ export function rolesFor(
 }
 
 /** The backend sections of a stack, as normalize completes them. */
-export type BackendSettings = Pick<Stack, BackendName>;
+export type BackendSettings = BackendSections;
 
 /** The services of a stack, in the order they are listed (and shown by status). */
 export function servicesFor(roles: Role[], settings: BackendSettings): ServiceSpec[] {

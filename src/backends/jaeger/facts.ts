@@ -1,15 +1,27 @@
 /** Jaeger v2 (one binary: the collector's distribution with badger storage, the query API and the UI). */
 import type { BackendFacts } from '../backend.js';
-import type { z } from 'zod';
-import type { JaegerSchema } from '../../model/schema.js';
+import type * as zod from 'zod';
+import type { SchemaKit } from '../../model/schema-kit.js';
+
+/** Its section of the stack file, `jaeger:` (only with `backend: jaeger`). */
+const settings = ({ z, goDuration, memoryLimitMiB }: SchemaKit) =>
+  z
+    .strictObject({
+      retention: goDuration.default('168h').describe('How long Jaeger keeps traces (badger TTL), e.g. 72h.'),
+      memoryLimitMiB: memoryLimitMiB(1024),
+    })
+    .describe('Settings of the Jaeger backend (backend: jaeger).');
+
+export type JaegerSettings = zod.output<ReturnType<typeof settings>>;
 
 export const FACTS = {
   name: 'jaeger',
   title: 'Jaeger',
+  settings,
   images: { jaeger: { repository: 'jaegertracing/jaeger', version: '2.20.0' } },
   serviceNames: { jaeger: 'jaeger' },
   ports: { ui: 16686, queryGrpc: 16685, health: 13133, telemetry: 8888 },
   hostPorts: { defaults: { ui: 16686 }, description: 'Jaeger UI and query API (16686).' },
   services: () => [{ name: 'jaeger', image: 'jaeger' }],
   memoryMiB: (settings) => ({ jaeger: settings.memoryLimitMiB }),
-} as const satisfies BackendFacts<z.output<typeof JaegerSchema>>;
+} as const satisfies BackendFacts<JaegerSettings>;

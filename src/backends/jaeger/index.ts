@@ -1,10 +1,10 @@
 /** Jaeger: its facts, its views, and (loaded by `verify` alone) how to ask it for a trace. */
-import type { BackendVerify } from '../backend.js';
-import { FACTS } from './facts.js';
+import type { Backend, BackendVerify } from '../backend.js';
+import { FACTS, type JaegerSettings } from './facts.js';
 import { RENDER } from './render.js';
 
 export const JAEGER = {
   ...FACTS,
   render: RENDER,
   verify: async (): Promise<BackendVerify> => (await import('./verify.js')).VERIFY,
-} as const;
+} as const satisfies Backend<JaegerSettings>;
