@@ -57,6 +57,12 @@ export interface BackendFacts<Settings> {
   readonly derivesSpanMetrics?: boolean;
   /** Its services, in order. */
   services(settings: Settings): readonly BackendService[];
+  /** Its own telemetry Prometheus scrapes: job name, `service:port`, and whether over TLS when the stack's is on. */
+  readonly scrapeTargets?: readonly { job: string; target: string; tls?: boolean }[];
+  /** Its services whose images carry wget, from which `up` may ask the collector's health inside the network. */
+  readonly withWget?: readonly string[];
+  /** The Grafana datasource of its traces (a fixed uid, which dashboards and links name), when Grafana reads it. */
+  readonly datasource?: { uid: string; name: string; type: string };
   /** The memory limit of each of its long-running services, in MiB. */
   memoryMiB(settings: Settings): Record<string, number>;
 }
@@ -66,6 +72,28 @@ export interface BackendRender {
   /** The view its templates read as `<name>` (always made, so that others' templates may name its services). */
   view(stack: Stack, has: Features): object;
   component: Component;
+  /** Its part of the README's diagram: its services' ports, and the arrows to and from them. */
+  diagram(stack: Stack): {
+    ports: Record<string, { what: string; port: number; host: number | false }[]>;
+    /** From, to, label; dotted for set-up and coordination rather than the path of a span. */
+    edges: { from: string; to: string; label: string; dotted?: boolean }[];
+  };
+  /** Its files that are OpenTelemetry collector configurations (Jaeger v2's), checked as the collector's is. */
+  collectorConfigs?: readonly string[];
+  /** Where the stack's collector sends it traces over OTLP/gRPC (none when it brings its own collector). */
+  otlp?: { service: string; port: number; /** Over TLS when the stack's TLS is on. */ tls?: boolean };
+  /** How Grafana reads its traces, through the datasource of its facts. */
+  grafana?: {
+    /** Its entry in Grafana's datasources.yaml: a template under templates/<name>/, given the stack's view. */
+    datasourceTemplate: string;
+    /** The service Grafana asks, and where. */
+    service: string;
+    url(stack: Stack): string;
+    /** Its API is HTTPS when the stack's TLS is on: Grafana then trusts the stack's CA. */
+    tls?: boolean;
+    /** The span tag Grafana's links read a span's service from, when not `service.name`. */
+    serviceTag?: string;
+  };
 }
 
 /** What `verify` asks of a backend, through its own query API from this machine. */

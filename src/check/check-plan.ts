@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { BACKEND_LIST } from '../backends/index.js';
 import { InternalError, StackInvalidError, type Issue } from '../errors.js';
 import type { LoadedStack } from '../model/load.js';
 import { PatchError } from '../render/patches.js';
@@ -22,6 +23,13 @@ type Checker = (document: never, plan: RenderPlan) => string[];
  * that also reads other files of the plan, on what `reads` returns (compose.yaml's mounts: the plan's file
  * names; dashboards: the datasources), so that every verdict can be kept (check-cache.ts).
  */
+/** The rendered files that are OpenTelemetry collector configurations: the collector's, and a backend's own. */
+const COLLECTOR_CONFIGS = new RegExp(
+  `^(${['collector/config.yaml', ...BACKEND_LIST.flatMap((b) => b.render.collectorConfigs ?? [])]
+    .map((file) => file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})$`,
+);
+
 const CHECKS: { file: RegExp; check: Checker; reads?: (plan: PlanReader) => string }[] = [
   { file: /^compose\.yaml$/, check: (doc: Record<string, unknown>) => composeSchemaErrors(doc) },
   {
@@ -30,7 +38,7 @@ const CHECKS: { file: RegExp; check: Checker; reads?: (plan: PlanReader) => stri
     reads: (plan) => plan.fileNames(),
   },
   { file: /^apps\/.+\.override\.yaml$/, check: (doc) => composeSchemaErrors(doc) },
-  { file: /^(collector|jaeger)\/config\.yaml$/, check: (doc) => collectorConfigProblems(doc) },
+  { file: COLLECTOR_CONFIGS, check: (doc) => collectorConfigProblems(doc) },
   { file: /^grafana\/provisioning\/datasources\/.+\.yaml$/, check: (doc) => datasourceProblems(doc) },
   { file: /^grafana\/provisioning\/dashboards\/.+\.yaml$/, check: (doc) => dashboardProviderProblems(doc) },
   {

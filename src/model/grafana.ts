@@ -4,16 +4,12 @@
  * against these.
  */
 import { createHash } from 'node:crypto';
+import { backendOf } from '../backends/index.js';
 import type { Dashboard } from './constants.js';
 import type { Stack } from './normalize.js';
 
-/** Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. */
-export const DATASOURCE_UIDS = {
-  prometheus: 'prometheus',
-  jaeger: 'jaeger',
-  tempo: 'tempo',
-  loki: 'loki',
-} as const;
+/** Stable Grafana datasource uids (the backends' are in their facts): dashboards and links refer to them, so they survive regeneration. */
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki' } as const;
 
 export interface StackDatasource {
   uid: string;
@@ -28,10 +24,15 @@ export function stackDatasources(stack: Stack): StackDatasource[] {
     ...(runs('prometheus')
       ? [{ uid: DATASOURCE_UIDS.prometheus, name: 'Prometheus', type: 'prometheus' }]
       : []),
-    ...(runs('jaeger') ? [{ uid: DATASOURCE_UIDS.jaeger, name: 'Jaeger', type: 'jaeger' }] : []),
-    ...(runs('tempo') ? [{ uid: DATASOURCE_UIDS.tempo, name: 'Tempo', type: 'tempo' }] : []),
+    ...(tracesDatasource(stack) ? [tracesDatasource(stack)!] : []),
     ...(runs('loki') ? [{ uid: DATASOURCE_UIDS.loki, name: 'Loki', type: 'loki' }] : []),
   ];
+}
+
+/** The datasource of the stack's traces (its backend's, from the backend's facts), when Grafana reads them. */
+export function tracesDatasource(stack: Pick<Stack, 'backend'>): StackDatasource | undefined {
+  const backend = backendOf(stack.backend);
+  return backend.datasource;
 }
 
 /**

@@ -2,7 +2,6 @@
  * The memory limit of every long-running service, in MiB: what compose enforces, what the stack README
  * adds up, and what `stackgen up` compares with the engine's memory. One-shot steps have none.
  */
-import type { Backend } from '../backends/backend.js';
 import { backendOf, type BackendName } from '../backends/index.js';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
@@ -12,7 +11,7 @@ type MemoryInputs = Pick<Stack, 'backend' | 'collector' | 'loki' | 'prometheus' 
   Pick<Stack, BackendName>;
 
 export function memoryLimits(stack: MemoryInputs): Record<string, number> {
-  const backend: Backend<unknown> = backendOf(stack.backend);
+  const backend = backendOf(stack.backend);
   const configured: Record<string, number> = {
     [SERVICE_NAMES.collector]: stack.collector.memoryLimitMiB,
     [SERVICE_NAMES.loki]: stack.loki.memoryLimitMiB,

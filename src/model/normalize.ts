@@ -10,7 +10,6 @@ import { sectionDefaults } from './section-defaults.js';
 import { rolesFor, servicesFor, type Role } from './services.js';
 import { DEFAULT_HOST_PORTS } from './host-ports.js';
 import { normalPath } from './normal-path.js';
-import type { BackendFacts } from '../backends/backend.js';
 import { BACKEND_LIST, backendOf, type BackendName, type BackendOf } from '../backends/index.js';
 import type { AppFacts } from './app-facts.js';
 import { includedServices } from './user-file-checks.js';
@@ -105,7 +104,7 @@ export function normalizeStack(
   appFacts: ReadonlyMap<number, AppFacts> = new Map(),
   userFiles: UserFiles = NO_USER_FILES,
 ): Stack {
-  const backend: BackendFacts<unknown> = backendOf(parsed.backend);
+  const backend = backendOf(parsed.backend);
   // A backend with its own UI (SigNoz) has Prometheus and Grafana only when asked for.
   const bundled = !backend.ownUi;
   const prometheus = { ...parsed.prometheus, enabled: parsed.prometheus.enabled ?? bundled };
@@ -128,7 +127,7 @@ export function normalizeStack(
   const defaults = sectionDefaults();
   // Every backend's section, complete, whichever runs: the views of all of them are made.
   const sections = Object.fromEntries(
-    BACKEND_LIST.map((b: BackendFacts<unknown>) => {
+    BACKEND_LIST.map((b) => {
       const section = parsed[b.name as BackendName] ?? defaults[b.name as BackendName];
       return [b.name, b.complete ? b.complete(section, parsed) : section];
     }),

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
 import { BACKENDS, PER_PROCESS_ATTRIBUTES } from './constants.js';
-import type { BackendFacts } from '../backends/backend.js';
 import { BACKEND_LIST, backendOf } from '../backends/index.js';
 import type { StackParsed } from './schema.js';
 import { sectionDefaults } from './section-defaults.js';
@@ -124,9 +123,9 @@ const signalsHaveADestination: Rule = ({ stack, error, warn }) => {
 /** Loki beside the backends that keep no logs (Jaeger, Tempo); SigNoz keeps them in its own ClickHouse. */
 const lokiFits: Rule = ({ stack, parsed, error, warn }) => {
   if (!parsed.loki.enabled) return;
-  const backend: BackendFacts<unknown> = backendOf(stack.backend);
+  const backend = backendOf(stack.backend);
   if (backend.storesLogs) {
-    const others = BACKEND_LIST.filter((b: BackendFacts<unknown>) => !b.storesLogs).map((b) => b.name);
+    const others = BACKEND_LIST.filter((b) => !b.storesLogs).map((b) => b.name);
     error(
       ['loki', 'enabled'],
       `applies to the ${others.join(' and ')} backends: ${backend.title} ${backend.storesLogs}`,

@@ -2,15 +2,14 @@
  * Prometheus' own scrape jobs, from what the stack runs. Rules keep users' jobs from reusing their names;
  * templates/prometheus lays them out.
  */
-import { JAEGER } from '../backends/jaeger/index.js';
-import { TEMPO } from '../backends/tempo/index.js';
+import { backendOf } from '../backends/index.js';
 import { INTERNAL_PORTS } from './ports.js';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
 
 /**
- * The job of the collector's own telemetry. Jaeger v2 serves the same otelcol_* metrics on its own port,
- * so every query about the collector selects this job.
+ * The job of the collector's own telemetry. A backend that is itself a collector distribution (Jaeger v2)
+ * serves the same otelcol_* metrics on its own port, so every query about the collector selects this job.
  */
 export const COLLECTOR_JOB = 'otel-collector';
 
@@ -29,6 +28,7 @@ export function builtInScrapeJobs(
   stack: Pick<Stack, 'collector' | 'backend' | 'components' | 'tls'>,
 ): BuiltInScrapeJob[] {
   const { collector } = stack;
+  const backend = backendOf(stack.backend);
   const job = (name: string, about: string, target: string, extra: Partial<BuiltInScrapeJob> = {}) => ({
     name,
     about,
@@ -49,8 +49,8 @@ export function builtInScrapeJobs(
     collector.spanMetrics && 'span metrics',
     collector.signals.includes('metrics') && 'the metrics your apps send',
   ].filter((x): x is string => typeof x === 'string');
-  // SigNoz's collector has no prometheus exporter: what it receives goes to ClickHouse.
-  if (exported.length && stack.backend !== 'signoz') {
+  // A backend's own collector (SigNoz's) has no prometheus exporter: what it receives goes to its store.
+  if (exported.length && !backend.ownCollector) {
     jobs.push(
       job(
         'otel-collector-exporter',
@@ -60,11 +60,8 @@ export function builtInScrapeJobs(
       ),
     );
   }
-  if (stack.components.includes('jaeger')) {
-    jobs.push(job('jaeger', '', `${SERVICE_NAMES.jaeger}:${JAEGER.ports.telemetry}`));
-  }
-  if (stack.components.includes('tempo')) {
-    jobs.push(job('tempo', '', `${SERVICE_NAMES.tempo}:${TEMPO.ports.http}`, { tls: stack.tls.enabled }));
+  for (const target of backend.scrapeTargets ?? []) {
+    jobs.push(job(target.job, '', target.target, { tls: Boolean(target.tls) && stack.tls.enabled }));
   }
   if (stack.components.includes('loki')) {
     jobs.push(

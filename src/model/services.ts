@@ -3,7 +3,6 @@
  * backend's (src/backends/<name>/index.ts), their names, images and whether they are one-shot steps (which
  * run to completion before the services that need them).
  */
-import type { Backend } from '../backends/backend.js';
 import { BACKEND_LIST, BACKEND_SERVICE_NAMES, backendOf, type BackendName } from '../backends/index.js';
 import type { ImageKey } from './images.js';
 import { STACK_SERVICE_NAMES } from './service-names.js';
@@ -35,31 +34,30 @@ export function rolesFor(
   return roles;
 }
 
-/** The backend sections of a stack, as normalize completes them. */
-export type BackendSettings = BackendSections;
+const isBackend = (role: Role): role is BackendName => BACKEND_LIST.some((b) => b.name === role);
 
 /** The services of a stack, in the order they are listed (and shown by status). */
-export function servicesFor(roles: Role[], settings: BackendSettings): ServiceSpec[] {
+export function servicesFor(roles: Role[], settings: BackendSections): ServiceSpec[] {
   const services: ServiceSpec[] = [];
   const add = (name: string, image: ImageKey, oneShot = false, sameImageAs?: string) =>
     services.push({ name, image, oneShot, ...(sameImageAs ? { sameImageAs } : {}) });
-  const name = BACKEND_LIST.find((b) => roles.includes(b.name))?.name;
-  const backend: Backend<unknown> | undefined = name && backendOf(name);
+  const name = roles.find(isBackend);
+  const backend = name && backendOf(name);
   for (const role of roles) {
     if (role === 'collector') {
       // A backend with its own collector distribution lists it after what it depends on.
-      if (!backend?.ownCollector) add(SERVICE_NAMES.collector, 'collector');
-    } else if (role === name) {
-      for (const s of backend!.services(settings[name]))
+      if (!backend || !backend.ownCollector) add(SERVICE_NAMES.collector, 'collector');
+    } else if (isBackend(role)) {
+      for (const s of backendOf(role).services(settings[role]))
         add(s.name, s.image as ImageKey, s.oneShot, s.sameImageAs);
-    } else add(SERVICE_NAMES[role as 'loki' | 'prometheus' | 'grafana'], role as ImageKey);
+    } else add(SERVICE_NAMES[role], role);
   }
   return services;
 }
 
 /** The images a backend's stack may run: what its preset pins. */
 export function imagesOfBackend(name: BackendName): ImageKey[] {
-  const backend: Backend<unknown> = backendOf(name);
+  const backend = backendOf(name);
   const stackOwn = backend.ownCollector ? [] : ['collector', 'loki'];
   return [...stackOwn, ...Object.keys(backend.images), 'prometheus', 'grafana'] as ImageKey[];
 }

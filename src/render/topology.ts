@@ -5,9 +5,7 @@
  * escaped by the template's `mermaid` helper.
  */
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { JAEGER } from '../backends/jaeger/index.js';
-import { SIGNOZ } from '../backends/signoz/index.js';
-import { TEMPO } from '../backends/tempo/index.js';
+import { backendOf } from '../backends/index.js';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import { allSpanMetricsSources } from './span-metrics.js';
 
@@ -84,25 +82,9 @@ export function topologyDiagram(stack: Stack): Diagram {
   for (const app of apps) {
     edges.push({ from: app.id, to: idOf(S.collector), label: `${sent}, ${app.sends}`, dotted: false });
   }
-  edge(S.collector, S.jaeger, 'traces');
-  edge(S.jaeger, S.grafana, 'trace search');
-  edge(S.tempoInit, S.tempo, 'owns the data volume', true);
-  edge(S.collector, S.tempo, 'traces');
-  const generator = stack.tempo.metricsGenerator;
-  const generated = [generator.spanMetrics && 'span metrics', generator.serviceGraphs && 'service graph'];
-  if (generated.some(Boolean)) {
-    edge(S.tempo, S.prometheus, `${generated.filter(Boolean).join(', ')} (remote write)`);
-  }
-  edge(S.tempo, S.grafana, 'trace search');
+  for (const e of backendOf(stack.backend).render.diagram(stack).edges) edge(e.from, e.to, e.label, e.dotted);
   edge(S.collector, S.loki, 'logs (OTLP HTTP)');
   edge(S.loki, S.grafana, 'log search');
-  edge(S.collector, S.clickhouse, 'traces, metrics, logs');
-  edge(S.clickhouse, S.signoz, 'queries');
-  edge(S.signoz, S.collector, 'pipelines (OpAMP)', true);
-  edge(S.clickhouseKeeper, S.clickhouse, 'coordination', true);
-  edge(S.clickhouseUserScripts, S.clickhouse, 'histogramQuantile function', true);
-  edge(S.schemaMigrator, S.clickhouse, 'schema', true);
-  edge(S.postgres, S.signoz, 'users, dashboards, alerts', true);
   edge(
     S.collector,
     S.prometheus,
@@ -126,15 +108,8 @@ function serviceLines(stack: Stack, service: string): string[] {
           { what: 'OTLP HTTP', port: stack.collector.otlp.httpPort, host: published.collector.otlpHttp },
           { what: 'health', port: INTERNAL_PORTS.collectorHealth, host: published.collector.health },
         ],
-        [S.jaeger]: [{ what: 'UI', port: JAEGER.ports.ui, host: published.jaeger.ui }],
-        [S.tempo]: [{ what: 'API', port: TEMPO.ports.http, host: published.tempo.api }],
+        ...backendOf(stack.backend).render.diagram(stack).ports,
         [S.loki]: [{ what: 'API', port: INTERNAL_PORTS.lokiHttp, host: published.loki.api }],
-        [S.signoz]: [{ what: 'UI', port: SIGNOZ.ports.ui, host: published.signoz.ui }],
-        [S.clickhouse]: [
-          { what: 'HTTP', port: SIGNOZ.ports.clickhouseHttp, host: false },
-          { what: 'native', port: SIGNOZ.ports.clickhouseNative, host: false },
-        ],
-        [S.clickhouseKeeper]: [{ what: 'client', port: SIGNOZ.ports.keeper, host: false }],
         [S.prometheus]: [{ what: 'UI', port: INTERNAL_PORTS.prometheus, host: published.prometheus.ui }],
         [S.grafana]: [{ what: 'UI', port: INTERNAL_PORTS.grafana, host: published.grafana.ui }],
       } as Record<string, Port[]>

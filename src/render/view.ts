@@ -7,11 +7,11 @@ import path from 'node:path';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import type { Stack } from '../model/normalize.js';
 import { BACKEND_LIST } from '../backends/index.js';
-import { tempoUrl } from '../backends/tempo/render.js';
 import { appsView } from './views/apps.js';
 import { collectorView } from './views/collector.js';
 import { stackVolumes } from './components.js';
-import { featuresOf, type Features, type PortView } from './views/common.js';
+import { featuresOf, type Features } from './features.js';
+import type { PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
 import { lokiView } from './views/loki.js';
 import { prometheusView } from './views/prometheus.js';
@@ -34,7 +34,7 @@ export function buildView(stack: Stack) {
     ...Object.fromEntries(BACKEND_LIST.map((b) => [b.name, b.render.view(stack, has)])),
     loki,
     prometheus: prometheusView(stack, has),
-    grafana: grafanaView(stack, has, { tempo: tempoUrl(stack), loki: loki.url }),
+    grafana: grafanaView(stack, has, { loki: loki.url }),
     apps: appsView(stack),
     ports: INTERNAL_PORTS,
     /** Docker's log rotation for every service (json-file options are strings). */

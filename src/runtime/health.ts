@@ -3,6 +3,7 @@
  * health_check extension itself: from the host through the published port, or, when that port is not
  * published, from another service of the stack whose image has wget.
  */
+import { backendOf } from '../backends/index.js';
 import type { ComposeProject } from '../docker/compose.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { hostForUrls } from '../render/endpoints.js';
@@ -16,14 +17,17 @@ export interface Probe {
   reason?: string;
 }
 
-/** Services whose images carry wget, in the order they are tried. */
-const WGET_SERVICES = [SERVICE_NAMES.prometheus, SERVICE_NAMES.jaeger, SERVICE_NAMES.grafana];
+/** Services whose images carry wget, in the order they are tried: Prometheus, the backend's, Grafana. */
+function wgetServices(stack: Stack): string[] {
+  const backend = backendOf(stack.backend);
+  return [SERVICE_NAMES.prometheus, ...(backend.withWget ?? []), SERVICE_NAMES.grafana];
+}
 
 export async function probeCollector(project: ComposeProject): Promise<Probe | undefined> {
   const { stack } = project;
   const fromHost = await probeCollectorFromHost(stack);
   if (fromHost) return fromHost;
-  const sibling = WGET_SERVICES.find((s) => stack.images[s]);
+  const sibling = wgetServices(stack).find((s) => stack.images[s]);
   if (!sibling) return undefined;
   const url = `http://${SERVICE_NAMES.collector}:${INTERNAL_PORTS.collectorHealth}/`;
   const result = await project.run(['exec', '-T', sibling, 'wget', '-q', '-O', '-', url], { timeout: 5000 });
@@ -53,7 +57,9 @@ export async function probeCollectorFromHost(
   // Any HTTP answer (a GET gets 405) shows the receiver listens; without one Docker's proxy just closes.
   const receiver = `http://${host}:${otlp}/v1/traces`;
   if (await answers(receiver)) return { healthy: true, via: url };
-  const why = stack.backend === 'signoz' ? ': SigNoz has not handed it its configuration yet (OpAMP)' : '';
+  const why = backendOf(stack.backend).ownCollector
+    ? `: ${backendOf(stack.backend).title} has not handed it its configuration yet (OpAMP)`
+    : '';
   return {
     healthy: false,
     via: url,

@@ -12,7 +12,7 @@ import { BACKEND_NAMES } from '../model/constants.js';
 import type { Probe } from '../runtime/health.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
-import { DATASOURCE_UIDS } from '../model/grafana.js';
+import { stackDatasources } from '../model/grafana.js';
 import { logLookup, LookupRefused, traceLookup } from './backends.js';
 import { describeNetworkError, request } from './http.js';
 import { LogsRejected, sendSyntheticLog, sendSyntheticSpan, SpansRejected } from './otlp.js';
@@ -348,14 +348,11 @@ async function grafanaDatasources({ stack, secrets, hostOf }: VerifyContext): Pr
   const headers = {
     authorization: `Basic ${Buffer.from(`${stack.grafana.adminUser}:${password}`).toString('base64')}`,
   };
-  const expected = (Object.keys(DATASOURCE_UIDS) as (keyof typeof DATASOURCE_UIDS)[]).filter((role) =>
-    stack.components.includes(role),
-  );
+  const expected = stackDatasources(stack).map((d) => d.uid);
   const healthy: string[] = [];
   const problems: string[] = [];
   try {
-    for (const role of expected) {
-      const uid = DATASOURCE_UIDS[role];
+    for (const uid of expected) {
       const response = await request(`${base}/api/datasources/uid/${uid}/health`, {
         headers,
         timeoutMs: 10000,

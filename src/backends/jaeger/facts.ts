@@ -14,14 +14,21 @@ const settings = ({ z, goDuration, memoryLimitMiB }: SchemaKit) =>
 
 export type JaegerSettings = zod.output<ReturnType<typeof settings>>;
 
+const SERVICE = 'jaeger';
+const PORTS = { ui: 16686, queryGrpc: 16685, health: 13133, telemetry: 8888 } as const;
+
 export const FACTS = {
   name: 'jaeger',
   title: 'Jaeger',
   settings,
   images: { jaeger: { repository: 'jaegertracing/jaeger', version: '2.20.0' } },
-  serviceNames: { jaeger: 'jaeger' },
-  ports: { ui: 16686, queryGrpc: 16685, health: 13133, telemetry: 8888 },
+  serviceNames: { jaeger: SERVICE },
+  ports: PORTS,
   hostPorts: { defaults: { ui: 16686 }, description: 'Jaeger UI and query API (16686).' },
-  services: () => [{ name: 'jaeger', image: 'jaeger' }],
-  memoryMiB: (settings) => ({ jaeger: settings.memoryLimitMiB }),
+  services: () => [{ name: SERVICE, image: 'jaeger' }],
+  // Jaeger v2 is a collector distribution: its own telemetry is the collector's otelcol_* metrics.
+  scrapeTargets: [{ job: 'jaeger', target: `${SERVICE}:${PORTS.telemetry}` }],
+  withWget: [SERVICE],
+  datasource: { uid: 'jaeger', name: 'Jaeger', type: 'jaeger' },
+  memoryMiB: (settings) => ({ [SERVICE]: settings.memoryLimitMiB }),
 } as const satisfies BackendFacts<JaegerSettings>;

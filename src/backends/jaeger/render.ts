@@ -55,4 +55,27 @@ const COMPONENT: BackendRender['component'] = {
   ],
 };
 
-export const RENDER: BackendRender = { view: jaegerView, component: COMPONENT };
+export const RENDER: BackendRender = {
+  view: jaegerView,
+  component: COMPONENT,
+  // Jaeger v2 is a collector distribution: its configuration is checked as the collector's.
+  collectorConfigs: ['jaeger/config.yaml'],
+  diagram: (stack) => ({
+    ports: {
+      [FACTS.serviceNames.jaeger]: [
+        { what: 'UI', port: FACTS.ports.ui, host: stack.exposure.ports.jaeger.ui },
+      ],
+    },
+    edges: [
+      { from: STACK_SERVICE_NAMES.collector, to: FACTS.serviceNames.jaeger, label: 'traces' },
+      { from: FACTS.serviceNames.jaeger, to: STACK_SERVICE_NAMES.grafana, label: 'trace search' },
+    ],
+  }),
+  otlp: { service: FACTS.serviceNames.jaeger, port: INTERNAL_PORTS.backendOtlpGrpc },
+  grafana: {
+    datasourceTemplate: 'jaeger/grafana-datasource.yaml',
+    service: FACTS.serviceNames.jaeger,
+    url: () => `http://${FACTS.serviceNames.jaeger}:${FACTS.ports.ui}`,
+    serviceTag: JAEGER_SERVICE_TAG,
+  },
+};

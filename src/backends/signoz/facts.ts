@@ -112,6 +112,7 @@ export const FACTS = {
     clickhouseUserScripts: NAMES.clickhouseUserScripts,
     postgres: NAMES.postgres,
     schemaMigrator: NAMES.schemaMigrator,
+    collector: NAMES.collector,
   },
   ports: {
     ui: 8080,

@@ -198,4 +198,32 @@ const COMPONENT: BackendRender['component'] = {
   ],
 };
 
-export const RENDER: BackendRender = { view: signozView, component: COMPONENT };
+const COLLECTOR = FACTS.serviceNames.collector;
+
+export const RENDER: BackendRender = {
+  view: signozView,
+  component: COMPONENT,
+  diagram: (stack) => {
+    const { signoz, clickhouse, clickhouseKeeper, clickhouseUserScripts, schemaMigrator, postgres } =
+      FACTS.serviceNames;
+    return {
+      ports: {
+        [signoz]: [{ what: 'UI', port: FACTS.ports.ui, host: stack.exposure.ports.signoz.ui }],
+        [clickhouse]: [
+          { what: 'HTTP', port: FACTS.ports.clickhouseHttp, host: false },
+          { what: 'native', port: FACTS.ports.clickhouseNative, host: false },
+        ],
+        [clickhouseKeeper]: [{ what: 'client', port: FACTS.ports.keeper, host: false }],
+      },
+      edges: [
+        { from: COLLECTOR, to: clickhouse, label: 'traces, metrics, logs' },
+        { from: clickhouse, to: signoz, label: 'queries' },
+        { from: signoz, to: COLLECTOR, label: 'pipelines (OpAMP)', dotted: true },
+        { from: clickhouseKeeper, to: clickhouse, label: 'coordination', dotted: true },
+        { from: clickhouseUserScripts, to: clickhouse, label: 'histogramQuantile function', dotted: true },
+        { from: schemaMigrator, to: clickhouse, label: 'schema', dotted: true },
+        { from: postgres, to: signoz, label: 'users, dashboards, alerts', dotted: true },
+      ],
+    };
+  },
+};

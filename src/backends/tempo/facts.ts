@@ -29,6 +29,9 @@ const settings = ({ z, goDuration, memoryLimitMiB }: SchemaKit) =>
 
 export type TempoSettings = zod.output<ReturnType<typeof settings>>;
 
+const NAMES = { tempo: 'tempo', tempoInit: 'tempo-init' } as const;
+const PORTS = { http: 3200, grpc: 9095 } as const;
+
 export const FACTS = {
   name: 'tempo',
   title: 'Tempo',
@@ -38,13 +41,16 @@ export const FACTS = {
     // 1.38 is Docker Hub's "unstable" busybox.
     busybox: { repository: 'busybox', version: '1.37.0' },
   },
-  serviceNames: { tempo: 'tempo', tempoInit: 'tempo-init' },
-  ports: { http: 3200, grpc: 9095 },
+  serviceNames: NAMES,
+  ports: PORTS,
   derivesSpanMetrics: true,
   hostPorts: { defaults: { api: 3200 }, description: 'Tempo query API (3200).' },
   services: () => [
-    { name: 'tempo-init', image: 'busybox', oneShot: true },
-    { name: 'tempo', image: 'tempo' },
+    { name: NAMES.tempoInit, image: 'busybox', oneShot: true },
+    { name: NAMES.tempo, image: 'tempo' },
   ],
-  memoryMiB: (settings) => ({ tempo: settings.memoryLimitMiB }),
+  // Tempo serves its own metrics on its API port, HTTPS when the stack's TLS is on.
+  scrapeTargets: [{ job: 'tempo', target: `${NAMES.tempo}:${PORTS.http}`, tls: true }],
+  datasource: { uid: 'tempo', name: 'Tempo', type: 'tempo' },
+  memoryMiB: (settings) => ({ [NAMES.tempo]: settings.memoryLimitMiB }),
 } as const satisfies BackendFacts<TempoSettings>;

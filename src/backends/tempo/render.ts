@@ -98,4 +98,37 @@ const COMPONENT: BackendRender['component'] = {
   ],
 };
 
-export const RENDER: BackendRender = { view: tempoView, component: COMPONENT };
+export const RENDER: BackendRender = {
+  view: tempoView,
+  component: COMPONENT,
+  diagram: (stack) => {
+    const { tempo, tempoInit } = FACTS.serviceNames;
+    const generator = stack.tempo.metricsGenerator;
+    const generated = [generator.spanMetrics && 'span metrics', generator.serviceGraphs && 'service graph'];
+    return {
+      ports: { [tempo]: [{ what: 'API', port: FACTS.ports.http, host: stack.exposure.ports.tempo.api }] },
+      edges: [
+        { from: tempoInit, to: tempo, label: 'owns the data volume', dotted: true },
+        { from: STACK_SERVICE_NAMES.collector, to: tempo, label: 'traces' },
+        ...(generated.some(Boolean)
+          ? [
+              {
+                from: tempo,
+                to: STACK_SERVICE_NAMES.prometheus,
+                label: `${generated.filter(Boolean).join(', ')} (remote write)`,
+              },
+            ]
+          : []),
+        { from: tempo, to: STACK_SERVICE_NAMES.grafana, label: 'trace search' },
+      ],
+    };
+  },
+  // Tempo's receivers are TLS when the stack's TLS is on.
+  otlp: { service: FACTS.serviceNames.tempo, port: INTERNAL_PORTS.backendOtlpGrpc, tls: true },
+  grafana: {
+    datasourceTemplate: 'tempo/grafana-datasource.yaml',
+    service: FACTS.serviceNames.tempo,
+    url: tempoUrl,
+    tls: true,
+  },
+};

@@ -2,7 +2,8 @@
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { JAEGER_SERVICE_TAG } from '../../backends/jaeger/render.js';
+import type { BackendRender } from '../../backends/backend.js';
+import { backendOf } from '../../backends/index.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 import { runs, yaml, type Component } from '../component.js';
 
@@ -22,7 +23,7 @@ export function collectorView(stack: Stack, has: Features) {
   const publish = publisher(stack);
   const ports = stack.exposure.ports.collector;
   const limitMiB = Math.floor(collector.memoryLimitMiB * 0.8);
-  const backendService = has.tempo ? SERVICE_NAMES.tempo : SERVICE_NAMES.jaeger;
+  const backend = backendOf(stack.backend).render;
   const tls = stack.tls.paths;
   // Where the collector finds its TLS files inside its container.
   const TLS_DIR = has.signoz ? '/etc/otel-collector/tls' : '/etc/otelcol-contrib/tls';
@@ -57,14 +58,12 @@ export function collectorView(stack: Stack, has: Features) {
     prometheusEndpoint: `0.0.0.0:${INTERNAL_PORTS.collectorPrometheusExporter}`,
     receiverTls: tls ? { certFile: `${TLS_DIR}/server.crt`, keyFile: `${TLS_DIR}/server.key` } : undefined,
     cors: collector.otlp.cors,
-    serviceNameCopy: copiesServiceName(has)
-      ? { processor: SERVICE_NAME_COPY, key: JAEGER_SERVICE_TAG }
-      : undefined,
+    serviceNameCopy: serviceNameCopy(backend, has),
     backendExporter: `${names.otlpGrpcExporter}/${stack.backend}`,
-    backendEndpoint: `${backendService}:${INTERNAL_PORTS.backendOtlpGrpc}`,
-    // Jaeger's receiver is plain gRPC inside the network; Tempo's is TLS when the stack's TLS is on.
+    backendEndpoint: backend.otlp ? `${backend.otlp.service}:${backend.otlp.port}` : undefined,
+    // Plain gRPC inside the network, unless the backend's receiver is TLS with the stack's (Tempo's).
     backendTls:
-      has.tempo && tls
+      backend.otlp?.tls && tls
         ? { caFile: `${TLS_DIR}/ca.crt`, insecureSkipVerify: stack.tls.insecureSkipVerify }
         : undefined,
     exportsMetrics: has.spanMetrics || has.metrics,
@@ -80,7 +79,7 @@ export function collectorView(stack: Stack, has: Features) {
             : undefined,
         }
       : undefined,
-    dependsOn: has.signoz ? [] : [backendService, ...(has.loki ? [SERVICE_NAMES.loki] : [])],
+    dependsOn: backend.otlp ? [backend.otlp.service, ...(has.loki ? [SERVICE_NAMES.loki] : [])] : [],
   };
 }
 
@@ -139,11 +138,14 @@ function signozPipelines(has: Features): Pipeline[] {
   return pipelines;
 }
 
-/** The processor copying service.name for Grafana's links on a Jaeger stack (see JAEGER_SERVICE_TAG). */
-const SERVICE_NAME_COPY = 'resource/service-name';
-
-function copiesServiceName(has: Features): boolean {
-  return has.jaeger && (has.tracesToMetrics || (has.loki && has.grafana));
+/**
+ * The processor copying service.name to the tag Grafana's links read on a backend that drops it (Jaeger's
+ * JAEGER_SERVICE_TAG), when Grafana links spans to metrics or logs.
+ */
+function serviceNameCopy(backend: BackendRender, has: Features) {
+  const key = backend.grafana?.serviceTag;
+  if (!key || !(has.tracesToMetrics || (has.loki && has.grafana))) return undefined;
+  return { processor: 'resource/service-name', key };
 }
 
 /**
@@ -153,7 +155,7 @@ function copiesServiceName(has: Features): boolean {
 function collectorPipelines(stack: Stack, has: Features, names: CollectorNames): Pipeline[] {
   const backend = `${names.otlpGrpcExporter}/${stack.backend}`;
   const spanMetrics = has.spanMetrics ? [names.spanMetricsConnector] : [];
-  const copy = copiesServiceName(has) ? [SERVICE_NAME_COPY] : [];
+  const copy = serviceNameCopy(backendOf(stack.backend).render, has)?.processor;
   const pipelines: Pipeline[] = has.sampling
     ? [
         {
@@ -165,7 +167,7 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
         {
           name: 'traces/sampled',
           receivers: ['forward/sampling'],
-          processors: ['probabilistic_sampler', ...copy, 'batch'],
+          processors: ['probabilistic_sampler', ...(copy ? [copy] : []), 'batch'],
           exporters: [backend],
         },
       ]
@@ -173,7 +175,7 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
         {
           name: 'traces',
           receivers: ['otlp'],
-          processors: ['memory_limiter', ...copy, 'batch'],
+          processors: ['memory_limiter', ...(copy ? [copy] : []), 'batch'],
           exporters: [backend, ...spanMetrics],
         },
       ];

@@ -1,43 +1,15 @@
-/** What every part of the view shares: which features are on, and how a port is published. */
+/**
+ * What every part of the view shares: how a port is published, mounted, checked. Which features are on is
+ * features.ts.
+ */
+export type { Features } from '../features.js';
 import type { Stack } from '../../model/normalize.js';
-import { spanMetricsSource } from '../span-metrics.js';
 
 export interface PortView {
   target: number;
   published: number;
   hostIp: string;
 }
-
-export function featuresOf(stack: Stack) {
-  const { collector, components } = stack;
-  const runs = (role: Stack['components'][number]) => components.includes(role);
-  const tempoGenerator =
-    runs('tempo') && (stack.tempo.metricsGenerator.spanMetrics || stack.tempo.metricsGenerator.serviceGraphs);
-  return {
-    jaeger: runs('jaeger'),
-    tempo: runs('tempo'),
-    signoz: runs('signoz'),
-    /** Loki stores the logs the collector accepts. */
-    loki: runs('loki'),
-    prometheus: runs('prometheus'),
-    grafana: runs('grafana'),
-    dashboards: runs('grafana') && stack.grafana.dashboards.length > 0,
-    /** The collector's span metrics connector. */
-    spanMetrics: collector.spanMetrics,
-    /** Tempo's metrics generator, remote-writing to Prometheus. */
-    tempoGenerator,
-    serviceGraphs: runs('tempo') && stack.tempo.metricsGenerator.serviceGraphs,
-    redMetrics: spanMetricsSource(stack) !== undefined,
-    /** Grafana links from a span to its service's RED metrics in Prometheus. */
-    tracesToMetrics: runs('grafana') && runs('prometheus') && spanMetricsSource(stack) !== undefined,
-    metrics: collector.signals.includes('metrics'),
-    logs: collector.signals.includes('logs'),
-    sampling: collector.samplingRatio < 1,
-    tls: stack.tls.enabled,
-  };
-}
-
-export type Features = ReturnType<typeof featuresOf>;
 
 /** The published form of a container port, or none when the stack file says false. */
 export function publisher(stack: Stack) {

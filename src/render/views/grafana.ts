@@ -2,10 +2,11 @@
  * Grafana: provisioned datasources with fixed uids and the links between them, the dashboards, and its entry
  * among the components (GRAFANA).
  */
-import { JAEGER } from '../../backends/jaeger/index.js';
+import type { BackendRender } from '../../backends/backend.js';
+import { backendOf } from '../../backends/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import path from 'node:path';
-import { DATASOURCE_UIDS, dashboardUid } from '../../model/grafana.js';
+import { DATASOURCE_UIDS, dashboardUid, tracesDatasource } from '../../model/grafana.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import type { Dashboard } from '../../model/constants.js';
 import {
@@ -15,7 +16,6 @@ import {
   redDashboardPanels,
 } from '../dashboards.js';
 import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
-import { JAEGER_SERVICE_TAG } from '../../backends/jaeger/render.js';
 import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
 import { runs, yaml, type Component, type ComponentFile } from '../component.js';
 
@@ -25,14 +25,19 @@ const CA_FILE = '/etc/grafana/tls/ca.crt';
 /** Where the user's own dashboards are mounted, a numbered folder per entry of grafana.extraDashboards. */
 const EXTRA_DASHBOARDS_DIR = '/etc/grafana/dashboards-extra';
 
-export function grafanaView(stack: Stack, has: Features, urls: { tempo: string; loki: string }) {
+export function grafanaView(stack: Stack, has: Features, urls: { loki: string }) {
   const source = spanMetricsSource(stack);
-  const tracesUid = has.tempo ? DATASOURCE_UIDS.tempo : DATASOURCE_UIDS.jaeger;
-  const tracesName = has.tempo ? 'Tempo' : 'Jaeger';
+  // The backend's datasource, when Grafana reads its traces (SigNoz keeps them to its own UI).
+  const datasource = tracesDatasource(stack);
+  const reads: BackendRender['grafana'] = backendOf(stack.backend).render.grafana;
+  const traces = datasource && reads ? { ...datasource, reads } : undefined;
+  const tracesName = traces?.name ?? '';
   const tls = stack.tls.paths;
-  const serviceTag = has.jaeger ? JAEGER_SERVICE_TAG : 'service.name';
-  // Tempo's and Loki's APIs are HTTPS when the stack's TLS is on.
-  const secureSources = tls ? [...(has.tempo ? ['Tempo'] : []), ...(has.loki ? ['Loki'] : [])] : [];
+  const serviceTag = reads?.serviceTag ?? 'service.name';
+  // Loki's API, and the backend's when it says so (Tempo's), are HTTPS when the stack's TLS is on.
+  const secureSources = tls
+    ? [...(traces?.reads.tls ? [tracesName] : []), ...(has.loki ? ['Loki'] : [])]
+    : [];
   const trustsCa = secureSources.length > 0;
   return {
     service: SERVICE_NAMES.grafana,
@@ -41,26 +46,29 @@ export function grafanaView(stack: Stack, has: Features, urls: { tempo: string; 
     memLimit: `${stack.grafana.memoryLimitMiB}m`,
     dependsOn: [
       ...(has.prometheus ? [SERVICE_NAMES.prometheus] : []),
-      ...(has.jaeger ? [SERVICE_NAMES.jaeger] : []),
-      ...(has.tempo ? [SERVICE_NAMES.tempo] : []),
+      ...(traces ? [traces.reads.service] : []),
       ...(has.loki ? [SERVICE_NAMES.loki] : []),
     ],
     uids: DATASOURCE_UIDS,
     adminUser: stack.grafana.adminUser,
     health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.grafana}/api/health`, { startPeriodSeconds: 30 }),
     prometheusUrl: `http://${SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`,
-    jaegerUrl: `http://${SERVICE_NAMES.jaeger}:${JAEGER.ports.ui}`,
-    tempoUrl: urls.tempo,
+    /** The backend's datasource: its template (in its folder under templates/), uid and URL. */
+    traces: traces
+      ? { template: traces.reads.datasourceTemplate, uid: traces.uid, url: traces.reads.url(stack) }
+      : undefined,
     lokiUrl: urls.loki,
     tracesIsDefault: !has.prometheus,
     // Exemplars on span metrics carry the trace id, under a label that depends on who made them.
-    exemplarDestinations: allSpanMetricsSources(stack).map((s) => ({
-      label: s.exemplarLabel,
-      uid: tracesUid,
-      text: `Open trace in ${tracesName}`,
-    })),
+    exemplarDestinations: traces
+      ? allSpanMetricsSources(stack).map((s) => ({
+          label: s.exemplarLabel,
+          uid: traces.uid,
+          text: `Open trace in ${tracesName}`,
+        }))
+      : [],
     // Loki keeps each record's trace id as structured metadata: a link from it to the trace.
-    traceLink: { uid: tracesUid, url: '${__value.raw}', text: `Open trace in ${tracesName}` },
+    traceLink: { uid: traces?.uid, url: '${__value.raw}', text: `Open trace in ${tracesName}` },
     // From a span to its service's logs of that trace. service.name is Loki's service_name label.
     tracesToLogs: has.loki
       ? {
@@ -174,8 +182,8 @@ export const GRAFANA: Component = {
   },
   volumes: () => ['grafana-data'],
   serviceTemplates: () => ['grafana/service.yaml'],
-  roles: ({ has }) => ({
-    [SERVICE_NAMES.grafana]: has.signoz
+  roles: ({ stack, has }) => ({
+    [SERVICE_NAMES.grafana]: !tracesDatasource(stack)
       ? 'Grafana: dashboards'
       : has.loki
         ? 'Grafana: dashboards, trace and log search'
