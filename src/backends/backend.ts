@@ -6,6 +6,7 @@ import type * as zod from 'zod';
 import type { SchemaKit } from '../model/schema-kit.js';
 import type { Stack } from '../model/normalize.js';
 import type { Component } from '../render/component.js';
+import type { SpanMetricsSource } from '../render/span-metrics.js';
 import type { Features } from '../render/views/common.js';
 import type { LookupContext, ServiceSearch, TraceLookup } from '../verify/lookup.js';
 
@@ -55,6 +56,15 @@ export interface BackendFacts<Settings> {
   readonly storesLogs?: string;
   /** It derives span metrics from the traces (Tempo's metrics generator): the collector's are off by default. */
   readonly derivesSpanMetrics?: boolean;
+  /** The span metrics it writes to Prometheus, as these settings make them (what they are called there). */
+  spanMetrics?(settings: Settings): SpanMetricsSource | undefined;
+  /** It writes metrics to Prometheus (remote write), as these settings have it. */
+  writesMetrics?(settings: Settings): boolean;
+  /**
+   * It keeps the span metrics of its own collector to itself (SigNoz: "keeps its span metrics in ClickHouse,
+   * for its own UI"): none reach Prometheus, and `verify` says why.
+   */
+  readonly keepsSpanMetrics?: string;
   /** Its services, in order. */
   services(settings: Settings): readonly BackendService[];
   /** Its own telemetry Prometheus scrapes: job name, `service:port`, and whether over TLS when the stack's is on. */

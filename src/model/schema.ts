@@ -186,13 +186,19 @@ export const ScrapeJobSchema = z.strictObject({
   scrapeInterval: promDuration.optional().describe('Overrides `prometheus.scrapeInterval` for this job.'),
 });
 
+/** The backends that are so, named in prose: "Jaeger and Tempo". */
+const titles = (which: (b: (typeof BACKEND_LIST)[number]) => boolean) =>
+  BACKEND_LIST.filter(which)
+    .map((b) => b.title)
+    .join(' and ');
+
 export const LokiSchema = z
   .strictObject({
     enabled: z
       .boolean()
       .default(false)
       .describe(
-        "Run Grafana Loki and send it the logs your apps export (Jaeger and Tempo stacks; SigNoz stores logs itself). Turns the collector's logs pipeline on, and adds Loki to Grafana with links between traces and logs.",
+        `Run Grafana Loki and send it the logs your apps export (${titles((b) => !b.storesLogs)} stacks; ${titles((b) => Boolean(b.storesLogs))} stores logs itself). Turns the collector's logs pipeline on, and adds Loki to Grafana with links between traces and logs.`,
       ),
     retention: promDuration
       .refine((d) => promDurationMs(d) >= 864e5 && promDurationMs(d) % 864e5 === 0, {
@@ -214,7 +220,7 @@ export const LokiSchema = z
       ),
   })
   .prefault({})
-  .describe('Grafana Loki, the logs store of the Jaeger and Tempo stacks.');
+  .describe(`Grafana Loki, the logs store of the ${titles((b) => !b.storesLogs)} stacks.`);
 
 const certificatePair = z.strictObject({
   cert: relativePath.describe('PEM certificate, relative to the project root.'),

@@ -1,13 +1,11 @@
 /** Which features of a stack are on: what the views and templates decide by (the view's `has`). */
-import { BACKEND_LIST, type BackendName } from '../backends/index.js';
+import { BACKEND_LIST, backendOf, type BackendName } from '../backends/index.js';
 import type { Stack } from '../model/normalize.js';
 import { spanMetricsSource } from './span-metrics.js';
 
 export function featuresOf(stack: Stack) {
   const { collector, components } = stack;
   const runs = (role: Stack['components'][number]) => components.includes(role);
-  const tempoGenerator =
-    runs('tempo') && (stack.tempo.metricsGenerator.spanMetrics || stack.tempo.metricsGenerator.serviceGraphs);
   return {
     /** Which backend runs, by name. */
     ...(Object.fromEntries(BACKEND_LIST.map((b) => [b.name, runs(b.name as BackendName)])) as Record<
@@ -21,9 +19,8 @@ export function featuresOf(stack: Stack) {
     dashboards: runs('grafana') && stack.grafana.dashboards.length > 0,
     /** The collector's span metrics connector. */
     spanMetrics: collector.spanMetrics,
-    /** Tempo's metrics generator, remote-writing to Prometheus. */
-    tempoGenerator,
-    serviceGraphs: runs('tempo') && stack.tempo.metricsGenerator.serviceGraphs,
+    /** The backend writes metrics to Prometheus (Tempo's metrics generator, by remote write). */
+    remoteWrite: backendOf(stack.backend).writesMetrics?.(stack[stack.backend]) ?? false,
     redMetrics: spanMetricsSource(stack) !== undefined,
     /** Grafana links from a span to its service's RED metrics in Prometheus. */
     tracesToMetrics: runs('grafana') && runs('prometheus') && spanMetricsSource(stack) !== undefined,

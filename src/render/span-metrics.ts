@@ -1,12 +1,16 @@
 /**
  * Where a stack's RED metrics (request rate, errors, duration per service) come from, and what they are
- * called in Prometheus: the collector's span metrics connector and Tempo's metrics generator name them
- * differently (metric names, the service label, milliseconds or seconds, the exemplar's trace id label).
+ * called in Prometheus: the collector's span metrics connector and a backend that derives its own (Tempo's
+ * metrics generator) name them differently (metric names, the service label, milliseconds or seconds, the
+ * exemplar's trace id label).
  */
+import { backendOf } from '../backends/index.js';
 import type { Stack } from '../model/normalize.js';
 
 export interface SpanMetricsSource {
-  origin: 'collector' | 'tempo';
+  origin: 'collector' | 'backend';
+  /** What makes them, in prose. */
+  madeBy: string;
   calls: string;
   durationBucket: string;
   serviceLabel: string;
@@ -17,6 +21,7 @@ export interface SpanMetricsSource {
 
 const COLLECTOR: SpanMetricsSource = {
   origin: 'collector',
+  madeBy: "the collector's span metrics connector",
   calls: 'traces_span_metrics_calls_total',
   durationBucket: 'traces_span_metrics_duration_milliseconds_bucket',
   serviceLabel: 'service_name',
@@ -24,29 +29,16 @@ const COLLECTOR: SpanMetricsSource = {
   exemplarLabel: 'trace_id',
 };
 
-const TEMPO: SpanMetricsSource = {
-  origin: 'tempo',
-  calls: 'traces_spanmetrics_calls_total',
-  durationBucket: 'traces_spanmetrics_latency_bucket',
-  serviceLabel: 'service',
-  unit: 's',
-  exemplarLabel: 'traceID',
-};
-
-/** Tempo's generator when it makes them, else the collector's connector, else none. */
+/** The backend's own when it makes them, else the collector's connector, else none. */
 export function spanMetricsSource(stack: Stack): SpanMetricsSource | undefined {
-  // SigNoz's span metrics go to ClickHouse, for its own UI.
-  if (stack.backend === 'signoz') return undefined;
-  if (stack.components.includes('tempo') && stack.tempo.metricsGenerator.spanMetrics) return TEMPO;
-  if (stack.collector.spanMetrics) return COLLECTOR;
-  return undefined;
+  return allSpanMetricsSources(stack)[0];
 }
 
 /** Every source feeding Prometheus (both, when a Tempo stack also runs the collector's connector). */
 export function allSpanMetricsSources(stack: Stack): SpanMetricsSource[] {
-  const sources: SpanMetricsSource[] = [];
-  if (stack.backend === 'signoz') return sources;
-  if (stack.components.includes('tempo') && stack.tempo.metricsGenerator.spanMetrics) sources.push(TEMPO);
-  if (stack.collector.spanMetrics) sources.push(COLLECTOR);
-  return sources;
+  const backend = backendOf(stack.backend);
+  // A backend that keeps them (SigNoz, in ClickHouse) feeds Prometheus none.
+  if (backend.keepsSpanMetrics) return [];
+  const own = backend.spanMetrics?.(stack[stack.backend]);
+  return [...(own ? [own] : []), ...(stack.collector.spanMetrics ? [COLLECTOR] : [])];
 }

@@ -12,6 +12,7 @@ import { BACKEND_NAMES } from '../model/constants.js';
 import type { Probe } from '../runtime/health.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
+import { backendOf } from '../backends/index.js';
 import { stackDatasources } from '../model/grafana.js';
 import { logLookup, LookupRefused, traceLookup } from './backends.js';
 import { describeNetworkError, request } from './http.js';
@@ -294,7 +295,8 @@ async function backendHas(context: VerifyContext, report: VerifyReport, deadline
 async function spanMetrics(context: VerifyContext, report: VerifyReport, deadline: number): Promise<Outcome> {
   const { stack } = context;
   const sources = allSpanMetricsSources(stack);
-  if (stack.backend === 'signoz') return skip('SigNoz keeps its span metrics in ClickHouse, for its own UI');
+  const backend = backendOf(stack.backend);
+  if (backend.keepsSpanMetrics) return skip(`${backend.title} ${backend.keepsSpanMetrics}`);
   if (sources.length === 0) return skip('span metrics are off in this stack');
   if (!stack.components.includes('prometheus')) return skip('Prometheus does not run in this stack');
   if (Object.keys(report.traceIds).length === 0) return skip('not run: the collector accepted no span');
@@ -322,9 +324,7 @@ async function spanMetrics(context: VerifyContext, report: VerifyReport, deadlin
     if (Date.now() >= deadline) break;
     await sleep(POLL_MS);
   }
-  const origin = sources.map((s) =>
-    s.origin === 'tempo' ? "Tempo's metrics generator" : "the collector's span metrics connector",
-  );
+  const origin = sources.map((s) => s.madeBy);
   return fail(
     `Prometheus (${base}) has no series for ${[...pending].join(', ')} within the time limit (${last})`,
     `they come from ${origin.join(' and ')}; look at the targets on ${base}/targets, ` +

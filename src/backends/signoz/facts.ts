@@ -126,6 +126,7 @@ export const FACTS = {
   ownCollector: true,
   ownUi: true,
   storesLogs: 'stores logs in ClickHouse itself',
+  keepsSpanMetrics: 'keeps its span metrics in ClickHouse, for its own UI',
   /** The organisation SigNoz makes at its first start is named after the stack unless the file names one. */
   complete: (settings, stack) => ({
     ...settings,

@@ -44,6 +44,21 @@ export const FACTS = {
   serviceNames: NAMES,
   ports: PORTS,
   derivesSpanMetrics: true,
+  // Its metrics generator: named as Tempo names them, the duration in seconds.
+  spanMetrics: (settings) =>
+    settings.metricsGenerator.spanMetrics
+      ? {
+          origin: 'backend',
+          madeBy: "Tempo's metrics generator",
+          calls: 'traces_spanmetrics_calls_total',
+          durationBucket: 'traces_spanmetrics_latency_bucket',
+          serviceLabel: 'service',
+          unit: 's',
+          exemplarLabel: 'traceID',
+        }
+      : undefined,
+  writesMetrics: (settings) =>
+    settings.metricsGenerator.spanMetrics || settings.metricsGenerator.serviceGraphs,
   hostPorts: { defaults: { api: 3200 }, description: 'Tempo query API (3200).' },
   services: () => [
     { name: NAMES.tempoInit, image: 'busybox', oneShot: true },

@@ -67,7 +67,9 @@ export function tempoView(stack: Stack, has: Features) {
         }
       : undefined,
     url: tempoUrl(stack),
-    dependsOnPrometheus: has.tempoGenerator,
+    dependsOnPrometheus: has.remoteWrite,
+    // Grafana's service map reads the service graph metrics the generator writes to Prometheus.
+    serviceMap: generator.serviceGraphs && has.prometheus,
   };
 }
 
@@ -85,7 +87,7 @@ const COMPONENT: BackendRender['component'] = {
   serviceTemplates: () => ['tempo/service.yaml'],
   roles: ({ has }) => ({
     [FACTS.serviceNames.tempoInit]: "One-shot: makes Tempo's data volume its own, then exits",
-    [FACTS.serviceNames.tempo]: has.tempoGenerator
+    [FACTS.serviceNames.tempo]: has.remoteWrite
       ? 'Grafana Tempo 3: stores and searches traces, derives metrics from them'
       : 'Grafana Tempo 3: stores and searches traces',
   }),

@@ -89,7 +89,6 @@ export function grafanaView(stack: Stack, has: Features, urls: { loki: string })
       };
     }),
     tracesToMetrics: source && has.tracesToMetrics ? tracesToMetrics(source, serviceTag) : undefined,
-    serviceGraphs: has.serviceGraphs && has.prometheus,
     backendTls: trustsCa ? { caFile: CA_FILE, insecureSkipVerify: stack.tls.insecureSkipVerify } : undefined,
     caMount: tls && trustsCa ? readOnlyMount(tls.ca, CA_FILE) : undefined,
     caNote: `The stack's CA, which the ${secureSources.join(' and ')} datasource${secureSources.length > 1 ? 's trust' : ' trusts'}.`,

@@ -49,7 +49,7 @@ export function prometheusView(stack: Stack, has: Features) {
     ruleGroup: `${stack.name}-stack-health`,
     alerts: alertRules(stack),
     // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.
-    remoteWriteReceiver: has.tempoGenerator,
+    remoteWriteReceiver: has.remoteWrite,
     health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`),
     jobs: stack.scrapeJobs.map((job) => ({
       ...job,

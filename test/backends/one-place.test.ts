@@ -1,0 +1,96 @@
+/**
+ * Issue #14's house goal: a backend is one folder (src/backends/<name>/, its templates under
+ * templates/<name>/) and one line in src/backends/index.ts. This reads every other source file as
+ * TypeScript tokens (comments left out) and lists the files whose code names a backend: an identifier or a
+ * string that holds its name (`'tempo'`, `stack.tempo`, `has.signoz`). Jaeger's name appears nowhere else
+ * but in usage examples; Tempo and SigNoz keep the hooks listed here, for what only they do (see
+ * ARCHITECTURE.md, "Adding a backend"). The lists may only shrink.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+
+function sourceFiles(): string[] {
+  return (readdirSync(SRC, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/** The identifiers and the text of the string literals of a file: its code, without its comments. */
+function codeWords(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(path.join(SRC, file), 'utf8'), ts.ScriptTarget.Latest);
+  const words: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) words.push(node.text);
+    else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) words.push(node.text);
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return words;
+}
+
+/** `tempoInit`, `SIGNOZ_ORG_ID` and "jaeger/config.yaml" hold the word; `temporary` does not. */
+function holds(text: string, name: string): boolean {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .includes(name);
+}
+
+function filesNaming(backend: string): string[] {
+  return sourceFiles().filter(
+    (file) =>
+      !file.startsWith(`backends/${backend}/`) &&
+      file !== 'backends/index.ts' &&
+      codeWords(file).some((word) => holds(word, backend)),
+  );
+}
+
+describe('a backend in one place', () => {
+  it('Jaeger: its folder and its line in the list; elsewhere only usage examples name it', () => {
+    expect(filesNaming('jaeger')).toEqual([
+      // "stackgen init --backend jaeger", as an example in two messages.
+      'cli.ts',
+      'project.ts',
+    ]);
+  });
+
+  it('Tempo and SigNoz: their folders, and the hooks for what only they do', () => {
+    expect({ tempo: filesNaming('tempo'), signoz: filesNaming('signoz') }).toMatchInlineSnapshot(`
+      {
+        "signoz": [
+          "commands/up.ts",
+          "model/rules.ts",
+          "model/user-files.ts",
+          "render/plan.ts",
+          "render/readme.ts",
+          "render/secret-names.ts",
+          "render/swarm.ts",
+          "render/view.ts",
+          "render/views/collector.ts",
+          "render/views/prometheus.ts",
+          "runtime/env-identity.ts",
+          "runtime/preflight.ts",
+          "runtime/signoz-org.ts",
+          "runtime/start.ts",
+          "runtime/swarm.ts",
+        ],
+        "tempo": [
+          "commands/certs.ts",
+          "model/normalize.ts",
+          "model/rules.ts",
+          "model/schema.ts",
+          "model/tls-files.ts",
+          "model/tls.ts",
+          "render/readme.ts",
+          "render/views/prometheus.ts",
+        ],
+      }
+    `);
+  });
+});
