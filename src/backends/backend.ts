@@ -3,6 +3,7 @@
  * The list of backends is `backends/index.ts`; the model, the views, the README and `verify` loop over it.
  */
 import type * as zod from 'zod';
+import type { Rule } from '../model/rules.js';
 import type { SchemaKit } from '../model/schema-kit.js';
 import type { Stack } from '../model/normalize.js';
 import type { Component } from '../render/component.js';
@@ -65,6 +66,10 @@ export interface BackendFacts<Settings> {
    * for its own UI"): none reach Prometheus, and `verify` says why.
    */
   readonly keepsSpanMetrics?: string;
+  /** The stack-file key that turns its own span metrics on, for messages (`tempo.metricsGenerator.spanMetrics`). */
+  readonly spanMetricsKey?: string;
+  /** Cross-field rules of its own, run with the model's when it is the stack's backend. */
+  readonly rules?: readonly Rule[];
   /** Its services, in order. */
   services(settings: Settings): readonly BackendService[];
   /** Its own telemetry Prometheus scrapes: job name, `service:port`, and whether over TLS when the stack's is on. */

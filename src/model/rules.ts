@@ -10,6 +10,7 @@ import { BACKENDS, PER_PROCESS_ATTRIBUTES } from './constants.js';
 import { BACKEND_LIST, backendOf } from '../backends/index.js';
 import type { StackParsed } from './schema.js';
 import { sectionDefaults } from './section-defaults.js';
+import { atLeast, version } from './versions.js';
 
 export type FieldPath = (string | number)[];
 
@@ -19,14 +20,14 @@ export interface RuleIssue {
   severity: 'error' | 'warning';
 }
 
-interface RuleContext {
+export interface RuleContext {
   stack: Stack;
   parsed: StackParsed;
   error(path: FieldPath, message: string): void;
   warn(path: FieldPath, message: string): void;
 }
 
-type Rule = (ctx: RuleContext) => void;
+export type Rule = (ctx: RuleContext) => void;
 
 /** Backend settings only mean something for their backend. */
 const backendSectionMatches: Rule = ({ stack, parsed, error }) => {
@@ -70,29 +71,17 @@ const uniqueLists: Rule = ({ parsed, error }) => {
   parsed.apps.forEach((app, i) => check(app.networks ?? [], ['apps', i, 'networks'], 'network'));
 };
 
+/** What only the stack's backend asks of the rest (src/backends/<name>/rules.ts). */
+const backendRules: Rule = (ctx) => {
+  for (const rule of backendOf(ctx.stack.backend).rules ?? []) rule(ctx);
+};
+
 /** Where a signal has nowhere to go, say so before the user wonders where it went. */
 const signalsHaveADestination: Rule = ({ stack, error, warn }) => {
   const { signals, spanMetrics } = stack.collector;
   const prometheus = stack.prometheus.enabled;
-  if (stack.backend === 'signoz') {
-    // SigNoz v0.138 builds its collector's configuration only from one with a logs pipeline
-    // (logparsingpipeline/collector_config.go: "logs pipeline doesn't exist"); without it the collector
-    // keeps its receivers off for good, while its health endpoint answers.
-    if (!signals.includes('logs')) {
-      error(
-        ['collector', 'signals'],
-        'needs logs with SigNoz: SigNoz hands its collector a configuration only when it has a logs pipeline, and until then the collector accepts nothing',
-      );
-    }
-    // SigNoz keeps every signal, and its span metrics, in ClickHouse.
-    if (spanMetrics && !signals.includes('metrics')) {
-      error(
-        ['collector', 'signals'],
-        "needs metrics with spanMetrics: SigNoz's span metrics are written as metrics",
-      );
-    }
-    return;
-  }
+  // A backend's own collector (SigNoz's) keeps every signal itself: its rules say what it needs.
+  if (backendOf(stack.backend).ownCollector) return;
   if (spanMetrics && !prometheus) {
     error(
       ['collector', 'spanMetrics'],
@@ -150,12 +139,6 @@ const swarmFits: Rule = ({ stack, parsed, error, warn }) => {
       warn(['swarm'], 'has no effect with target: compose');
     return;
   }
-  if (stack.signoz.histogramQuantileDir) {
-    error(
-      ['signoz', 'histogramQuantileDir'],
-      "is a folder of the repository, which the swarm's nodes do not have (target: swarm): point signoz.histogramQuantileUrl at a mirror the nodes reach instead",
-    );
-  }
   const { publish, endpointMode } = stack.swarm;
   if (publish === 'ingress' && endpointMode === 'dnsrr') {
     error(
@@ -171,60 +154,23 @@ const swarmFits: Rule = ({ stack, parsed, error, warn }) => {
 };
 
 const dashboardsHaveData: Rule = ({ stack, error }) => {
-  if (!stack.grafana.enabled) return;
-  if (stack.backend === 'signoz' && !stack.prometheus.enabled) {
-    error(
-      ['grafana', 'enabled'],
-      "needs prometheus.enabled in a SigNoz stack: Grafana shows Prometheus' data; SigNoz has its own UI",
-    );
-    return;
-  }
+  // A backend with its own UI (SigNoz) says what Grafana may show beside it, in its rules.
+  if (!stack.grafana.enabled || backendOf(stack.backend).ownUi) return;
   stack.grafana.dashboards.forEach((dashboard, i) => {
     if (!stack.prometheus.enabled) {
       error(['grafana', 'dashboards', i], `"${dashboard}" reads Prometheus, which is disabled`);
-    } else if (dashboard === 'red' && stack.backend === 'signoz') {
-      error(
-        ['grafana', 'dashboards', i],
-        '"red" reads span metrics from Prometheus; SigNoz keeps them in ClickHouse and shows them in its own UI',
-      );
     } else if (dashboard === 'red' && !hasRedMetrics(stack)) {
-      const where =
-        stack.backend === 'tempo'
-          ? 'tempo.metricsGenerator.spanMetrics or collector.spanMetrics'
-          : 'collector.spanMetrics';
+      const own = backendOf(stack.backend).spanMetricsKey;
+      const where = own ? `${own} or collector.spanMetrics` : 'collector.spanMetrics';
       error(['grafana', 'dashboards', i], `"red" is drawn from span metrics: set ${where} to true`);
     }
   });
 };
 
 function hasRedMetrics(stack: Stack): boolean {
-  return (
-    stack.collector.spanMetrics || (stack.backend === 'tempo' && stack.tempo.metricsGenerator.spanMetrics)
-  );
+  const backend = backendOf(stack.backend);
+  return stack.collector.spanMetrics || Boolean(backend.spanMetrics?.(stack[stack.backend]));
 }
-
-/**
- * Versions SigNoz's parts must keep in step (from its upgrade troubles): its collector from v0.144.6 on
- * needs ClickHouse 25.12 or later (signoz#11853); ClickHouse 26 breaks the schema migrations (signoz#12257).
- */
-const signozVersionsMatch: Rule = ({ stack, parsed, error, warn }) => {
-  if (stack.backend !== 'signoz') return;
-  const collector = version(parsed.images.versions.signozCollector);
-  const clickhouse = version(parsed.images.versions.clickhouse);
-  if (!collector || !clickhouse) return;
-  if (atLeast(collector, [0, 144, 6]) && !atLeast(clickhouse, [25, 12, 0])) {
-    error(
-      ['images', 'versions', 'clickhouse'],
-      `SigNoz's collector ${parsed.images.versions.signozCollector} needs ClickHouse 25.12 or later; pin clickhouse to 25.12.5, or the collector below v0.144.6`,
-    );
-  }
-  if (clickhouse[0]! >= 26) {
-    warn(
-      ['images', 'versions', 'clickhouse'],
-      "ClickHouse 26 breaks SigNoz's schema migrations so far (signoz#12257); 25.12.5 is known to work",
-    );
-  }
-};
 
 /** Retention is set in prometheus.yml (storage.tsdb.retention), which Prometheus reads right from 3.11. */
 const prometheusReadsRetention: Rule = ({ stack, parsed, error }) => {
@@ -237,16 +183,6 @@ const prometheusReadsRetention: Rule = ({ stack, parsed, error }) => {
     );
   }
 };
-
-function version(tag: string): number[] | undefined {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(tag);
-  return match ? match.slice(1, 4).map(Number) : undefined;
-}
-
-function atLeast(have: number[], want: number[]): boolean {
-  for (let i = 0; i < want.length; i++) if (have[i] !== want[i]) return have[i]! > want[i]!;
-  return true;
-}
 
 /** TLS files: all of them or none, only for what runs, inside the project; insecureSkipVerify is flagged. */
 const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
@@ -471,12 +407,12 @@ const RULES: Rule[] = [
   tracesAccepted,
   uniqueLists,
   signalsHaveADestination,
+  backendRules,
   lokiFits,
   swarmFits,
   dashboardsHaveData,
   hostPortsDistinct,
   tlsConsistent,
-  signozVersionsMatch,
   prometheusReadsRetention,
   exposureIsIntended,
   networkNamesDistinct,

@@ -65,7 +65,6 @@ describe('a backend in one place', () => {
       {
         "signoz": [
           "commands/up.ts",
-          "model/rules.ts",
           "model/user-files.ts",
           "render/plan.ts",
           "render/readme.ts",

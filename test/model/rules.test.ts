@@ -182,6 +182,17 @@ describe('cross-field rules', () => {
     expect(await errors({ collector: { spanMetrics: false } })).toEqual([
       'grafana.dashboards[0]: "red" is drawn from span metrics: set collector.spanMetrics to true',
     ]);
+    // Tempo makes them itself too: the message names the key of its own (its facts' spanMetricsKey).
+    expect(await errors({ backend: 'tempo', tempo: { metricsGenerator: { spanMetrics: false } } })).toEqual([
+      'grafana.dashboards[0]: "red" is drawn from span metrics: set tempo.metricsGenerator.spanMetrics or collector.spanMetrics to true',
+    ]);
+    expect(
+      await errors({
+        backend: 'tempo',
+        tempo: { metricsGenerator: { spanMetrics: false } },
+        collector: { spanMetrics: true },
+      }),
+    ).toEqual([]);
   });
 
   it('errors on a signal or dashboard listed twice', async () => {

@@ -5,6 +5,7 @@
 import type { BackendFacts } from '../backend.js';
 import type * as zod from 'zod';
 import type { SchemaKit } from '../../model/schema-kit.js';
+import { RULES } from './rules.js';
 
 /** Where the ClickHouse histogramQuantile function comes from (SigNoz's release on GitHub by default). */
 const HISTOGRAM_QUANTILE_URL =
@@ -127,6 +128,7 @@ export const FACTS = {
   ownUi: true,
   storesLogs: 'stores logs in ClickHouse itself',
   keepsSpanMetrics: 'keeps its span metrics in ClickHouse, for its own UI',
+  rules: RULES,
   /** The organisation SigNoz makes at its first start is named after the stack unless the file names one. */
   complete: (settings, stack) => ({
     ...settings,

@@ -44,6 +44,7 @@ export const FACTS = {
   serviceNames: NAMES,
   ports: PORTS,
   derivesSpanMetrics: true,
+  spanMetricsKey: 'tempo.metricsGenerator.spanMetrics',
   // Its metrics generator: named as Tempo names them, the duration in seconds.
   spanMetrics: (settings) =>
     settings.metricsGenerator.spanMetrics
