@@ -6,7 +6,9 @@ import type * as zod from 'zod';
 import type { Rule } from '../model/rules.js';
 import type { SchemaKit } from '../model/schema-kit.js';
 import type { Stack } from '../model/normalize.js';
+import type { Io } from '../io.js';
 import type { Component } from '../render/component.js';
+import type { Secret } from '../render/secret-names.js';
 import type { SpanMetricsSource } from '../render/span-metrics.js';
 import type { Features } from '../render/views/common.js';
 import type { LookupContext, ServiceSearch, TraceLookup } from '../verify/lookup.js';
@@ -74,6 +76,8 @@ export interface BackendFacts<Settings> {
   services(settings: Settings): readonly BackendService[];
   /** Its own telemetry Prometheus scrapes: job name, `service:port`, and whether over TLS when the stack's is on. */
   readonly scrapeTargets?: readonly { job: string; target: string; tls?: boolean }[];
+  /** Ids in the stack's .env that swarm.yaml reads as variables (docker stack deploy reads no .env). */
+  readonly plainVariables?: readonly string[];
   /** Its services whose images carry wget, from which `up` may ask the collector's health inside the network. */
   readonly withWget?: readonly string[];
   /** The Grafana datasource of its traces (a fixed uid, which dashboards and links name), when Grafana reads it. */
@@ -95,6 +99,8 @@ export interface BackendRender {
   };
   /** Its files that are OpenTelemetry collector configurations (Jaeger v2's), checked as the collector's is. */
   collectorConfigs?: readonly string[];
+  /** What its services read from the stack's .env, generated with random values (passwords, tokens, ids). */
+  secrets?(stack: Stack): Secret[];
   /** Where the stack's collector sends it traces over OTLP/gRPC (none when it brings its own collector). */
   otlp?: { service: string; port: number; /** Over TLS when the stack's TLS is on. */ tls?: boolean };
   /** How Grafana reads its traces, through the datasource of its facts. */
@@ -119,8 +125,23 @@ export interface BackendVerify {
   serviceSearch(stack: Stack): ServiceSearch | { skip: (service: string) => string };
 }
 
+/** What `up` does for it once the stack runs. `hostOf` tells where a service's published port is reached. */
+export type AfterUp = (context: {
+  root: string;
+  stack: Stack;
+  io: Io;
+  hostOf(service: string): Promise<string | false>;
+}) => Promise<void>;
+
+/** What `up` asks of a backend beyond starting its services. */
+export interface BackendRuntime {
+  afterUp?: AfterUp;
+}
+
 export interface Backend<Settings> extends BackendFacts<Settings> {
   readonly render: BackendRender;
   /** Loaded only by `verify` (its HTTP client is no business of the other commands). */
   verify(): Promise<BackendVerify>;
+  /** Loaded only by `up`. */
+  runtime?(): Promise<BackendRuntime>;
 }

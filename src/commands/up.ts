@@ -2,23 +2,24 @@
  * `stackgen up [STACK] [--wait-timeout <s>]`: the checks (runtime/preflight.ts), `docker compose up -d --wait`
  * (runtime/start.ts), then a summary of where everything is.
  */
+import { backendOf } from '../backends/index.js';
 import { preflightDocker } from '../docker/cli.js';
 import { ComposeProject, type ContainerState } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
 import type { LoadedStack } from '../model/load.js';
-import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import type { Stack } from '../model/normalize.js';
 import { applyChanges } from '../output/atomic.js';
 import { MANIFEST_PATH } from '../output/drift.js';
 import { planGeneration } from '../output/generate.js';
 import { envFilePath } from '../output/secrets.js';
 import { stackEndpoints } from '../render/components.js';
+import { hostForUrls } from '../render/endpoints.js';
 import { folderLock, stackLock, withLock } from '../lock.js';
 import { adoptNewSecretsAfter, adoptNewSecretsBefore } from '../runtime/env-identity.js';
 import { assertEngineGrantsOpenFiles, preflight, pullImages } from '../runtime/preflight.js';
 import { appsHoldingOldCa, removeStaleCertificateHolders } from '../runtime/renewed-certificates.js';
 import { selectStack } from '../runtime/select-stack.js';
-import { pinSignozOrganisation } from '../runtime/signoz-org.js';
 import { serviceChanges, serviceLines } from '../runtime/service-plan.js';
 import { startAndWait } from '../runtime/start.js';
 import {
@@ -72,8 +73,8 @@ async function upOnSwarm(options: UpOptions, loaded: LoadedStack): Promise<UpRes
     const nodes = [...new Set(s.tasks.map((t) => t.node))].join(', ');
     io.out(`  ${s.service.padEnd(width)}  ${s.replicas.padEnd(22)} ${nodes}`);
   }
-  await pinSignozOrganisation(cwd, stack, io, async () =>
-    stack.swarm.publish === 'none' ? false : (await publishedHosts(stack))(SERVICE_NAMES.signoz),
+  await afterUp(cwd, stack, io, async (service) =>
+    stack.swarm.publish === 'none' ? false : (await publishedHosts(stack))(service),
   );
   return { stack: stack.name, seconds, services: [] };
 }
@@ -124,7 +125,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       io.err(`${stack.name} keeps its data and now uses the secrets of ${envFilePath(stack)}.`);
     }
     printSummary(io, stack, seconds);
-    await pinSignozOrganisation(cwd, stack, io);
+    await afterUp(cwd, stack, io, async () => hostForUrls(stack.exposure.bindAddress));
     const oldCa = await appsHoldingOldCa(project);
     if (oldCa.length)
       io.err(
@@ -190,4 +191,15 @@ function printSummary(io: Io, stack: Stack, seconds: number): void {
   io.out(
     `  Apps join the networks ${[stack.networks.observability, ...stack.networks.applications.map((n) => n.name)].join(', ')} (see ${stack.output}/README.md).`,
   );
+}
+
+/** What the backend does once the stack runs (SigNoz keeps its organisation's id in .env). */
+async function afterUp(
+  root: string,
+  stack: Stack,
+  io: Io,
+  hostOf: (service: string) => Promise<string | false>,
+): Promise<void> {
+  const runtime = await backendOf(stack.backend).runtime?.();
+  await runtime?.afterUp?.({ root, stack, io, hostOf });
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import type { Stack } from '../model/normalize.js';
-import { BACKEND_LIST } from '../backends/index.js';
+import { BACKEND_LIST, backendOf } from '../backends/index.js';
 import { appsView } from './views/apps.js';
 import { collectorView } from './views/collector.js';
 import { stackVolumes } from './components.js';
@@ -15,7 +15,7 @@ import type { PortView } from './views/common.js';
 import { grafanaView } from './views/grafana.js';
 import { lokiView } from './views/loki.js';
 import { prometheusView } from './views/prometheus.js';
-import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION, STACKGEN_ENV_ID, type Secret } from './secret-names.js';
+import { STACKGEN_ENV_ID, type Secret } from './secret-names.js';
 
 export type { PortView };
 export { DATASOURCE_UIDS } from '../model/grafana.js';
@@ -51,29 +51,7 @@ export type BaseView = ReturnType<typeof buildView>;
 /** The secrets compose.yaml reads from .env, created with random values by generate. */
 function secretsOf(stack: Stack, has: Features): Secret[] {
   const secrets: Secret[] = [];
-  if (has.signoz) {
-    secrets.push(
-      { name: 'SIGNOZ_JWT_SECRET', description: 'Signs the tokens of SigNoz sessions.', kind: 'token' },
-      {
-        name: 'SIGNOZ_ADMIN_PASSWORD',
-        description: `Password of the SigNoz admin ${stack.signoz.admin.email}.`,
-        kind: 'password',
-      },
-      {
-        name: SIGNOZ_ORG_ID,
-        description: SIGNOZ_ORG_ID_DESCRIPTION,
-        kind: 'id',
-        onlyWithNewEnv: true,
-      },
-    );
-    if (stack.signoz.metastore === 'postgres') {
-      secrets.push({
-        name: 'SIGNOZ_POSTGRES_PASSWORD',
-        description: "Password of SigNoz's PostgreSQL user.",
-        kind: 'token',
-      });
-    }
-  }
+  secrets.push(...(backendOf(stack.backend).render.secrets?.(stack) ?? []));
   if (has.grafana) {
     secrets.push({
       name: 'GRAFANA_ADMIN_PASSWORD',

@@ -30,7 +30,7 @@ import type { Stack } from '../model/normalize.js';
 import { tlsInputs } from '../model/tls.js';
 import { readSecrets } from '../output/secrets.js';
 import { hostForUrls } from '../render/endpoints.js';
-import { SIGNOZ_ORG_ID } from '../render/secret-names.js';
+import { backendOf } from '../backends/index.js';
 import { fileHashVariable, NAME_HASH_LENGTH } from '../render/swarm.js';
 import type { ServiceChange } from './service-plan.js';
 import { definitionsToDeploy, planDeploy, recordDeployment, removeDeploymentRecords } from './swarm-plan.js';
@@ -215,7 +215,7 @@ export async function deployStack(root: string, stack: Stack, io: Io): Promise<v
 /**
  * What docker stack deploy interpolates into swarm.yaml: the secrets' folder, a hash of each secret's
  * value and of each TLS file (their objects are named by it: a change rolls the services that use them),
- * and SigNoz's organisation id. A TLS file not made yet (plan, before generate) hashes as empty.
+ * and the backend's plain variables (SigNoz's organisation id). A TLS file not made yet (plan, before generate) hashes as empty.
  */
 export async function deployEnv(
   root: string,
@@ -226,8 +226,9 @@ export async function deployEnv(
   const hash = (value: string | Buffer) =>
     createHash('sha256').update(value).digest('hex').slice(0, NAME_HASH_LENGTH);
   const env: Record<string, string> = { STACKGEN_SECRETS_DIR: folder };
-  // Not a secret, and interpolated where it is used: docker stack deploy reads no .env.
-  if (secrets[SIGNOZ_ORG_ID]) env[SIGNOZ_ORG_ID] = secrets[SIGNOZ_ORG_ID];
+  // Not secrets, and interpolated where they are used: docker stack deploy reads no .env.
+  for (const name of backendOf(stack.backend).plainVariables ?? [])
+    if (secrets[name]) env[name] = secrets[name];
   for (const [name, value] of Object.entries(secrets)) env[`${name}_SHA`] = hash(value);
   const output = path.join(root, stack.output);
   for (const file of tlsInputs(stack))

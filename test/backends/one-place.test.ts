@@ -64,18 +64,14 @@ describe('a backend in one place', () => {
     expect({ tempo: filesNaming('tempo'), signoz: filesNaming('signoz') }).toMatchInlineSnapshot(`
       {
         "signoz": [
-          "commands/up.ts",
           "model/user-files.ts",
           "render/plan.ts",
           "render/readme.ts",
-          "render/secret-names.ts",
           "render/swarm.ts",
-          "render/view.ts",
           "render/views/collector.ts",
           "render/views/prometheus.ts",
           "runtime/env-identity.ts",
           "runtime/preflight.ts",
-          "runtime/signoz-org.ts",
           "runtime/start.ts",
           "runtime/swarm.ts",
         ],

@@ -129,6 +129,8 @@ export const FACTS = {
   storesLogs: 'stores logs in ClickHouse itself',
   keepsSpanMetrics: 'keeps its span metrics in ClickHouse, for its own UI',
   rules: RULES,
+  // Not a secret, and interpolated where it is used.
+  plainVariables: ['SIGNOZ_ORG_ID'],
   /** The organisation SigNoz makes at its first start is named after the stack unless the file names one. */
   complete: (settings, stack) => ({
     ...settings,

@@ -10,6 +10,7 @@ import { healthcheck, publisher, readOnlyMount, type Features } from '../../rend
 import { runs, yaml } from '../../render/component.js';
 import type { BackendRender } from '../backend.js';
 import { FACTS } from './facts.js';
+import { signozSecrets } from './secrets.js';
 
 /** Where the user-scripts step finds signoz.histogramQuantileDir. */
 const HISTOGRAM_QUANTILE_DIR = '/etc/stackgen/histogram-quantile';
@@ -203,6 +204,7 @@ const COLLECTOR = FACTS.serviceNames.collector;
 export const RENDER: BackendRender = {
   view: signozView,
   component: COMPONENT,
+  secrets: signozSecrets,
   diagram: (stack) => {
     const { signoz, clickhouse, clickhouseKeeper, clickhouseUserScripts, schemaMigrator, postgres } =
       FACTS.serviceNames;

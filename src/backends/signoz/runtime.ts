@@ -4,27 +4,17 @@
  * would make a second one (after which SigNoz's OpAMP server refuses every collector that connects). After
  * `up`, stackgen asks SigNoz for the id of the organisation it made and keeps it in .env.
  */
-import type { Io } from '../io.js';
-import { folderLock, withLock } from '../lock.js';
-import type { Stack } from '../model/normalize.js';
-import { applyChanges } from '../output/atomic.js';
-import { envAppendChange, envFilePath, readSecrets } from '../output/secrets.js';
-import { hostForUrls } from '../render/endpoints.js';
-import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from '../render/secret-names.js';
+import { folderLock, withLock } from '../../lock.js';
+import { applyChanges } from '../../output/atomic.js';
+import { envAppendChange, envFilePath, readSecrets } from '../../output/secrets.js';
+import type { AfterUp, BackendRuntime } from '../backend.js';
+import { FACTS } from './facts.js';
+import { SIGNOZ_ORG_ID, SIGNOZ_ORG_ID_DESCRIPTION } from './secrets.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * `hostOf` tells, when asked, where SigNoz's published port is reached: this host's bind address, or on a
- * Swarm its node's (false when the swarm publishes no port).
- */
-export async function pinSignozOrganisation(
-  root: string,
-  stack: Stack,
-  io: Io,
-  hostOf: () => Promise<string | false> = async () => hostForUrls(stack.exposure.bindAddress),
-): Promise<void> {
-  if (stack.backend !== 'signoz' || (await readSecrets(root, stack))[SIGNOZ_ORG_ID]) return;
+const pinOrganisation: AfterUp = async ({ root, stack, io, hostOf }) => {
+  if ((await readSecrets(root, stack))[SIGNOZ_ORG_ID]) return;
   const env = envFilePath(stack);
   const warn = (why: string) =>
     io.err(
@@ -32,7 +22,7 @@ export async function pinSignozOrganisation(
     );
   const port = stack.exposure.ports.signoz.ui;
   if (port === false) return warn('SigNoz is not published to ask it (exposure.ports.signoz.ui is false)');
-  const host = await hostOf();
+  const host = await hostOf(FACTS.serviceNames.signoz);
   if (host === false) return warn('SigNoz is not published to ask it (swarm.publish is none)');
   const email = stack.signoz.admin.email;
   const url = `http://${host}:${port}/api/v2/sessions/context?email=${encodeURIComponent(email)}`;
@@ -59,4 +49,6 @@ export async function pinSignozOrganisation(
   io.err(
     `${env}: kept the id of SigNoz's organisation "${orgs[0]!.name ?? stack.signoz.admin.organization}" (${SIGNOZ_ORG_ID}=${id}), so renaming it no longer makes a second one; the next "stackgen up" hands it to SigNoz`,
   );
-}
+};
+
+export const RUNTIME: BackendRuntime = { afterUp: pinOrganisation };
