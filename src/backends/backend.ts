@@ -99,6 +99,13 @@ export interface BackendRender {
   };
   /** Its files that are OpenTelemetry collector configurations (Jaeger v2's), checked as the collector's is. */
   collectorConfigs?: readonly string[];
+  /** What the stack's README says of it: templates under templates/<name>/, given the stack's view. */
+  readme?: {
+    /** After the secrets: what it needs at first start, how to upgrade it. */
+    about?: string;
+    /** Its lines under "When nothing shows up". */
+    troubleshooting?: string;
+  };
   /** What its services read from the stack's .env, generated with random values (passwords, tokens, ids). */
   secrets?(stack: Stack): Secret[];
   /** Where the stack's collector sends it traces over OTLP/gRPC (none when it brings its own collector). */

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { backendOf } from '../backends/index.js';
 import { BACKEND_NAMES } from '../model/constants.js';
 import { GENERATED_TLS_DIR } from '../model/tls.js';
 import { topologyDiagram } from './topology.js';
@@ -43,6 +44,7 @@ export function buildReadme(view: BaseView) {
   const collector = view.collector.service;
   const tls = stack.tls.paths;
   const scheme = tls ? 'https' : 'http';
+  const backend = backendOf(stack.backend);
   const networks = [
     {
       name: stack.networks.observability,
@@ -70,9 +72,12 @@ export function buildReadme(view: BaseView) {
     // Ids (the env's own, SigNoz's organisation) live in .env too, but are not secrets.
     secretNames: view.secrets.filter((s) => s.kind !== 'id').map((s) => s.name),
     generateCommand: `npx stackgen generate ${stack.sourceFile}`,
-    // The stack's name first: "stackgen logs signoz" alone would mean a stack called signoz.
-    signozLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.signoz} ${SERVICE_NAMES.collector}`,
-    migratorLogsCommand: `npx stackgen logs ${stack.name} ${SERVICE_NAMES.schemaMigrator}`,
+    /** What the backend adds to the README (its templates), and whether it brings its own collector. */
+    backend: {
+      about: backend.render.readme?.about,
+      troubleshooting: backend.render.readme?.troubleshooting,
+      ownCollector: Boolean(backend.ownCollector),
+    },
     composeFile: `${stack.output}/compose.yaml`,
     envFile: `${stack.output}/.env`,
     envExampleFile: `${stack.output}/.env.example`,
@@ -84,7 +89,7 @@ export function buildReadme(view: BaseView) {
     yours: yoursOf(stack),
     tlsServers: [
       "The collector's OTLP receivers",
-      view.has.tempo && "Tempo's endpoints",
+      backend.render.otlp?.tls && `${backend.title}'s endpoints`,
       view.has.loki && "Loki's API",
     ]
       .filter(Boolean)

@@ -66,7 +66,6 @@ describe('a backend in one place', () => {
         "signoz": [
           "model/user-files.ts",
           "render/plan.ts",
-          "render/readme.ts",
           "render/swarm.ts",
           "render/views/collector.ts",
           "render/views/prometheus.ts",
@@ -82,7 +81,6 @@ describe('a backend in one place', () => {
           "model/schema.ts",
           "model/tls-files.ts",
           "model/tls.ts",
-          "render/readme.ts",
           "render/views/prometheus.ts",
         ],
       }

@@ -139,6 +139,9 @@ export function signozView(stack: Stack, has: Features) {
     },
     /** Its span metrics (RED per service, for SigNoz's APM views), written through the metrics exporter. */
     spanMetrics: has.spanMetrics,
+    // For the README. The stack's name first: "stackgen logs signoz" alone would mean a stack called signoz.
+    logsCommand: `npx stackgen logs ${stack.name} ${FACTS.serviceNames.signoz} ${FACTS.serviceNames.collector}`,
+    migratorLogsCommand: `npx stackgen logs ${stack.name} ${FACTS.serviceNames.schemaMigrator}`,
   };
 }
 
@@ -205,6 +208,7 @@ export const RENDER: BackendRender = {
   view: signozView,
   component: COMPONENT,
   secrets: signozSecrets,
+  readme: { about: 'signoz/readme-about.md', troubleshooting: 'signoz/readme-troubleshooting.md' },
   diagram: (stack) => {
     const { signoz, clickhouse, clickhouseKeeper, clickhouseUserScripts, schemaMigrator, postgres } =
       FACTS.serviceNames;

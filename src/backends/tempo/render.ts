@@ -103,6 +103,7 @@ const COMPONENT: BackendRender['component'] = {
 export const RENDER: BackendRender = {
   view: tempoView,
   component: COMPONENT,
+  readme: { troubleshooting: 'tempo/readme-troubleshooting.md' },
   diagram: (stack) => {
     const { tempo, tempoInit } = FACTS.serviceNames;
     const generator = stack.tempo.metricsGenerator;
