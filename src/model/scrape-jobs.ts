@@ -21,6 +21,8 @@ export interface BuiltInScrapeJob {
   honorLabels: boolean;
   /** Scraped over TLS, trusting the stack's CA (Tempo and Loki with TLS on). */
   tls: boolean;
+  /** What prose calls its target, when not the job's name. */
+  title?: string;
 }
 
 /** Worked out once, by normalize: `stack.scrapeJobs`. */
@@ -61,11 +63,15 @@ export function builtInScrapeJobs(
     );
   }
   for (const target of backend.scrapeTargets ?? []) {
-    jobs.push(job(target.job, '', target.target, { tls: Boolean(target.tls) && stack.tls.enabled }));
+    const tls = Boolean(target.tls) && stack.tls.enabled;
+    jobs.push(job(target.job, '', target.target, { tls, title: backend.title }));
   }
   if (stack.components.includes('loki')) {
     jobs.push(
-      job('loki', '', `${SERVICE_NAMES.loki}:${INTERNAL_PORTS.lokiHttp}`, { tls: stack.tls.enabled }),
+      job('loki', '', `${SERVICE_NAMES.loki}:${INTERNAL_PORTS.lokiHttp}`, {
+        tls: stack.tls.enabled,
+        title: 'Loki',
+      }),
     );
   }
   if (stack.components.includes('grafana')) {

@@ -68,7 +68,6 @@ describe('a backend in one place', () => {
           "render/plan.ts",
           "render/swarm.ts",
           "render/views/collector.ts",
-          "render/views/prometheus.ts",
           "runtime/env-identity.ts",
           "runtime/preflight.ts",
           "runtime/start.ts",
@@ -81,7 +80,6 @@ describe('a backend in one place', () => {
           "model/schema.ts",
           "model/tls-files.ts",
           "model/tls.ts",
-          "render/views/prometheus.ts",
         ],
       }
     `);

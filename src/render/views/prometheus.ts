@@ -1,8 +1,9 @@
 /**
- * Prometheus: flags, scrape jobs, what it must accept (remote write from Tempo's generator), and its entry
+ * Prometheus: flags, scrape jobs, what it must accept (remote write from a backend: Tempo's generator), and its entry
  * among the components (PROMETHEUS).
  */
 import path from 'node:path';
+import { backendOf } from '../../backends/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { alertRules } from '../alert-rules.js';
@@ -21,8 +22,7 @@ export const HOST_FROM_CONTAINERS = 'host.docker.internal';
 
 export function prometheusView(stack: Stack, has: Features) {
   const tls = stack.tls.paths;
-  const names: Record<string, string> = { tempo: 'Tempo', loki: 'Loki' };
-  const secureJobs = stack.scrapeJobs.filter((job) => job.tls).map((job) => names[job.name] ?? job.name);
+  const secureJobs = stack.scrapeJobs.filter((job) => job.tls).map((job) => job.title ?? job.name);
   return {
     service: SERVICE_NAMES.prometheus,
     image: stack.images[SERVICE_NAMES.prometheus] ?? '',
@@ -48,7 +48,7 @@ export function prometheusView(stack: Stack, has: Features) {
       : [],
     ruleGroup: `${stack.name}-stack-health`,
     alerts: alertRules(stack),
-    // Tempo's metrics generator pushes with remote write; the receiver is off unless asked for.
+    // A backend's metrics (Tempo's generator) come by remote write; the receiver is off unless asked for.
     remoteWriteReceiver: has.remoteWrite,
     health: wgetCheck(`http://127.0.0.1:${INTERNAL_PORTS.prometheus}/-/ready`),
     jobs: stack.scrapeJobs.map((job) => ({
@@ -94,8 +94,8 @@ export const PROMETHEUS: Component = {
   ],
   volumes: () => ['prometheus-data'],
   serviceTemplates: () => ['prometheus/service.yaml'],
-  roles: ({ has }) => ({
-    [SERVICE_NAMES.prometheus]: has.signoz
+  roles: ({ stack }) => ({
+    [SERVICE_NAMES.prometheus]: backendOf(stack.backend).keepsSpanMetrics
       ? "Prometheus: the collector's own metrics"
       : "Prometheus: span metrics and the collector's own metrics",
   }),
