@@ -1,6 +1,6 @@
 /**
  * Which compose services a stack runs: the stack's own (collector, Loki, Prometheus, Grafana) and its
- * backend's (src/backends/<name>/index.ts), their names, images and whether they are one-shot steps (which
+ * backend's (src/backends/<name>/facts.ts), their names, images and whether they are one-shot steps (which
  * run to completion before the services that need them).
  */
 import { BACKEND_LIST, BACKEND_SERVICE_NAMES, backendOf, type BackendName } from '../backends/index.js';
