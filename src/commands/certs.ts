@@ -44,13 +44,13 @@ export async function certs(options: CertsOptions): Promise<void> {
       io.out('Restart the stack ("stackgen down", then "stackgen up") for its services to load them.');
     if (change.created.some((f) => f.endsWith('.key')))
       io.out(
-        'The server keys are readable by every user of this machine (mode 0644): the collector and Tempo run as their own users (uid 10001) and read them through a bind mount. They stay git-ignored; the CA key is yours alone (0600).',
+        'The server keys are readable by every user of this machine (mode 0644): the collector, Tempo and Loki run as their own users (uid 10001) and read them through a bind mount. They stay git-ignored; the CA key is yours alone (0600).',
       );
   }
   const outDir = path.resolve(cwd, stack.output);
   const ca = await readFile(path.join(outDir, paths.ca), 'utf8');
   for (const identity of serverIdentities(stack)) {
-    const pair = identity.role === 'tempo' ? paths.tempo! : paths.collector;
+    const pair = paths[identity.role]!;
     const facts = await inspectCertificate(await readFile(path.join(outDir, pair.cert), 'utf8'), ca);
     io.out(
       `  ${identity.name}: ${[...facts.dnsNames, ...facts.ips].join(', ')}; valid until ${facts.notAfter.toISOString().slice(0, 10)}`,

@@ -124,6 +124,19 @@ describe('development certificates', () => {
     expect(await readTree(dir)).toEqual(after);
   });
 
+  it("are listed by certs with the names each server's own certificate carries", async () => {
+    const cwd = await testdir({ 'stacks/secure.yaml': `${tempoStack}loki:\n  enabled: true\n` });
+    await generate({ cwd, io: captureIo(), files: [], check: false, force: false });
+    const io = captureIo();
+    await certs({ cwd, io, stack: undefined, renew: false });
+    const names = io.stdout.slice(1).map((line) => line.replace(/; valid until .*$/, ''));
+    expect(names).toEqual([
+      '  otel-collector: otel-collector, localhost, 127.0.0.1',
+      '  tempo: tempo, localhost, 127.0.0.1',
+      '  loki: loki, localhost, 127.0.0.1',
+    ]);
+  });
+
   it('says when TLS is off', async () => {
     const cwd = await testdir({ 'stacks/plain.yaml': 'name: plain\nbackend: tempo\n' });
     await expect(certs({ cwd, io: captureIo(), stack: undefined, renew: false })).rejects.toThrow(
