@@ -78,6 +78,11 @@ export interface BackendFacts<Settings> {
   readonly scrapeTargets?: readonly { job: string; target: string; tls?: boolean }[];
   /** Ids in the stack's .env that swarm.yaml reads as variables (docker stack deploy reads no .env). */
   readonly plainVariables?: readonly string[];
+  /**
+   * Its service that serves TLS when the stack's is on, with a certificate of its own (Tempo's): stackgen
+   * makes it for development, or reads the user's from `tls.files.<name>`.
+   */
+  readonly tlsServer?: string;
   /** Its services whose images carry wget, from which `up` may ask the collector's health inside the network. */
   readonly withWget?: readonly string[];
   /** The Grafana datasource of its traces (a fixed uid, which dashboards and links name), when Grafana reads it. */

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { CommandContext } from '../io.js';
-import { serverIdentities } from '../model/tls.js';
+import { KEY_READERS, serverIdentities } from '../model/tls.js';
 import { folderLock, withLock } from '../lock.js';
 import { applyChanges } from '../output/atomic.js';
 import { gitignoreChange } from '../output/secrets.js';
@@ -44,7 +44,7 @@ export async function certs(options: CertsOptions): Promise<void> {
       io.out('Restart the stack ("stackgen down", then "stackgen up") for its services to load them.');
     if (change.created.some((f) => f.endsWith('.key')))
       io.out(
-        'The server keys are readable by every user of this machine (mode 0644): the collector, Tempo and Loki run as their own users (uid 10001) and read them through a bind mount. They stay git-ignored; the CA key is yours alone (0600).',
+        `The server keys are readable by every user of this machine (mode 0644): ${KEY_READERS} run as their own users (uid 10001) and read them through a bind mount. They stay git-ignored; the CA key is yours alone (0600).`,
       );
   }
   const outDir = path.resolve(cwd, stack.output);

@@ -231,7 +231,12 @@ function normalTls(tls: NonNullable<StackParsed['tls']>, output: string, compone
         files: {
           ca: normalPath(files.ca),
           collector: pair(files.collector),
-          ...(files.tempo ? { tempo: pair(files.tempo) } : {}),
+          ...Object.fromEntries(
+            BACKEND_LIST.flatMap((b) => {
+              const own = files[b.name as BackendName];
+              return own ? [[b.name, pair(own)]] : [];
+            }),
+          ),
           ...(files.loki ? { loki: pair(files.loki) } : {}),
         },
       }

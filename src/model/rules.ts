@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Stack } from './normalize.js';
 import { SERVICE_NAMES } from './services.js';
 import { BACKENDS, PER_PROCESS_ATTRIBUTES } from './constants.js';
-import { BACKEND_LIST, backendOf } from '../backends/index.js';
+import { BACKEND_LIST, backendOf, type BackendName } from '../backends/index.js';
 import type { StackParsed } from './schema.js';
 import { sectionDefaults } from './section-defaults.js';
 import { atLeast, version } from './versions.js';
@@ -193,8 +193,10 @@ const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
     [['tls', 'files', 'ca'], files?.ca],
     [['tls', 'files', 'collector', 'cert'], files?.collector.cert],
     [['tls', 'files', 'collector', 'key'], files?.collector.key],
-    [['tls', 'files', 'tempo', 'cert'], files?.tempo?.cert],
-    [['tls', 'files', 'tempo', 'key'], files?.tempo?.key],
+    ...BACKEND_LIST.flatMap((b): [FieldPath, string | undefined][] => [
+      [['tls', 'files', b.name, 'cert'], files?.[b.name as BackendName]?.cert],
+      [['tls', 'files', b.name, 'key'], files?.[b.name as BackendName]?.key],
+    ]),
     [['tls', 'files', 'loki', 'cert'], files?.loki?.cert],
     [['tls', 'files', 'loki', 'key'], files?.loki?.key],
   ];
@@ -207,11 +209,16 @@ const tlsConsistent: Rule = ({ stack, parsed, error, warn }) => {
     warn(['tls', 'enabled'], 'is false, so the other TLS settings have no effect');
     return;
   }
-  if (tls.files && stack.backend === 'tempo' && !tls.files.tempo) {
-    error(['tls', 'files'], "needs tempo: { cert, key } too: with TLS on, Tempo's endpoints use it");
+  const backend = backendOf(stack.backend);
+  if (tls.files && backend.tlsServer && !tls.files[stack.backend]) {
+    error(
+      ['tls', 'files'],
+      `needs ${stack.backend}: { cert, key } too: with TLS on, ${backend.title}'s endpoints use it`,
+    );
   }
-  if (tls.files?.tempo && stack.backend !== 'tempo') {
-    error(['tls', 'files', 'tempo'], `applies to the tempo backend only (backend: ${stack.backend})`);
+  for (const other of BACKENDS) {
+    if (tls.files?.[other] && other !== stack.backend)
+      error(['tls', 'files', other], `applies to the ${other} backend only (backend: ${stack.backend})`);
   }
   const loki = stack.components.includes('loki');
   if (tls.files && loki && !tls.files.loki) {

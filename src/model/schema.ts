@@ -227,21 +227,32 @@ const certificatePair = z.strictObject({
   key: relativePath.describe('PEM private key, relative to the project root.'),
 });
 
+/** The backends with a server certificate of their own (Tempo), each a key of `tls.files`. */
+const TLS_BACKENDS = BACKEND_LIST.filter((b) => b.tlsServer);
+const backendCertificates = Object.fromEntries(
+  TLS_BACKENDS.map((b) => [
+    b.name,
+    certificatePair
+      .optional()
+      .describe(`${b.title}'s server certificate (names: ${b.tlsServer} and localhost).`),
+  ]),
+) as Record<BackendName, z.ZodOptional<typeof certificatePair>>;
+
 export const TlsSchema = z
   .strictObject({
     enabled: z
       .boolean()
       .default(false)
-      .describe("TLS on the collector's OTLP receivers and on Tempo's and Loki's endpoints."),
+      .describe(
+        `TLS on the collector's OTLP receivers and on ${[...TLS_BACKENDS.map((b) => `${b.title}'s`), "Loki's"].join(' and ')} endpoints.`,
+      ),
     files: z
       .strictObject({
         ca: relativePath.describe('The CA certificate that signed the server certificates.'),
         collector: certificatePair.describe(
           "The collector's server certificate (its names must include otel-collector).",
         ),
-        tempo: certificatePair
-          .optional()
-          .describe("Tempo's server certificate (names: tempo and localhost)."),
+        ...backendCertificates,
         loki: certificatePair.optional().describe("Loki's server certificate (names: loki and localhost)."),
       })
       .optional()
@@ -272,7 +283,7 @@ export const TlsSchema = z
       .default(false)
       .describe('Clients in the stack skip certificate verification. Only for debugging; validate warns.'),
   })
-  .describe('TLS for OTLP, Tempo and Loki.');
+  .describe(`TLS for OTLP, ${[...TLS_BACKENDS.map((b) => b.title), 'Loki'].join(' and ')}.`);
 
 export const PrometheusSchema = z
   .strictObject({

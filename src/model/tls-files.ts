@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Stack } from './normalize.js';
 import type { PathIssue } from './validate.js';
-import { serverIdentities } from './tls.js';
+import { KEY_READERS, serverIdentities } from './tls.js';
 import { inspectCertificate } from '../tls/certificates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -100,5 +100,5 @@ async function unreadableByService(file: string): Promise<string | undefined> {
   if (mode & 0o004) return undefined;
   if (info.uid === SERVICE_UID && mode & 0o400) return undefined;
   if (info.gid === SERVICE_UID && mode & 0o040) return undefined;
-  return `is not readable by uid ${SERVICE_UID}, the user the collector, Tempo and Loki run as (mode ${mode.toString(8).padStart(4, '0')}, owner ${info.uid}:${info.gid}), so the service could not read it through its bind mount: give it mode 0644 (keep it out of git) or owner ${SERVICE_UID}`;
+  return `is not readable by uid ${SERVICE_UID}, the user ${KEY_READERS} run as (mode ${mode.toString(8).padStart(4, '0')}, owner ${info.uid}:${info.gid}), so the service could not read it through its bind mount: give it mode 0644 (keep it out of git) or owner ${SERVICE_UID}`;
 }

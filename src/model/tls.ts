@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Stack } from './normalize.js';
 import type { StackParsed } from './schema.js';
+import { BACKEND_LIST, type BackendName } from '../backends/index.js';
 import { SERVICE_NAMES, type Role } from './services.js';
 
 export const GENERATED_TLS_DIR = 'tls';
@@ -14,17 +15,29 @@ export interface CertificatePaths {
   key: string;
 }
 
-export interface TlsPaths {
+/** The servers with a certificate of their own: the collector, a backend that serves TLS (Tempo), Loki. */
+export type TlsServer = 'collector' | BackendName | 'loki';
+
+export type TlsPaths = {
   ca: string;
   /** Present only for generated certificates: what signs them. */
   caKey?: string;
   collector: CertificatePaths;
-  tempo?: CertificatePaths;
-  loki?: CertificatePaths;
-}
+} & { [S in Exclude<TlsServer, 'collector'>]?: CertificatePaths };
 
-/** The servers with a certificate of their own. */
-export type TlsServer = 'collector' | 'tempo' | 'loki';
+/** Who reads the server keys, in prose: "the collector, Tempo and Loki" (they run as uid 10001). */
+export const KEY_READERS = [
+  'the collector',
+  ...BACKEND_LIST.filter((b) => b.tlsServer).map((b) => b.title),
+  'Loki',
+]
+  .join(', ')
+  .replace(/, ([^,]*)$/, ' and $1');
+
+/** The backend of the stack when it serves TLS with a certificate of its own (`tlsServer` in its facts). */
+function tlsBackend(components: readonly Role[]) {
+  return BACKEND_LIST.find((b) => b.tlsServer && components.includes(b.name as Role));
+}
 
 /** Worked out once, by normalize: the stack's `tls.paths`. */
 export function tlsPathsOf(
@@ -33,7 +46,7 @@ export function tlsPathsOf(
   components: Role[],
 ): TlsPaths | undefined {
   if (!tls.enabled) return undefined;
-  const tempo = components.includes('tempo');
+  const backend = tlsBackend(components);
   const loki = components.includes('loki');
   const files = tls.files;
   if (!files) {
@@ -45,16 +58,17 @@ export function tlsPathsOf(
       ca: `${GENERATED_TLS_DIR}/ca.crt`,
       caKey: `${GENERATED_TLS_DIR}/ca.key`,
       collector: generated(SERVICE_NAMES.collector),
-      ...(tempo ? { tempo: generated(SERVICE_NAMES.tempo) } : {}),
+      ...(backend ? { [backend.name]: generated(backend.tlsServer!) } : {}),
       ...(loki ? { loki: generated(SERVICE_NAMES.loki) } : {}),
     };
   }
   const fromOutput = (file: string) => path.posix.relative(output, file);
   const pair = (p: CertificatePaths) => ({ cert: fromOutput(p.cert), key: fromOutput(p.key) });
+  const own = backend && files[backend.name as BackendName];
   return {
     ca: fromOutput(files.ca),
     collector: pair(files.collector),
-    ...(tempo && files.tempo ? { tempo: pair(files.tempo) } : {}),
+    ...(backend && own ? { [backend.name]: pair(own) } : {}),
     ...(loki && files.loki ? { loki: pair(files.loki) } : {}),
   };
 }
@@ -65,6 +79,7 @@ export function serverIdentities(
 ): { role: TlsServer; name: string; dnsNames: string[]; ips: string[] }[] {
   const extra = stack.tls.extraNames;
   const isIp = (name: string) => /^[\d.]+$/.test(name) || name.includes(':');
+  const backend = tlsBackend(stack.components);
   const identity = (role: TlsServer, name: string) => ({
     role,
     name,
@@ -73,7 +88,7 @@ export function serverIdentities(
   });
   return [
     identity('collector', SERVICE_NAMES.collector),
-    ...(stack.components.includes('tempo') ? [identity('tempo', SERVICE_NAMES.tempo)] : []),
+    ...(backend ? [identity(backend.name as BackendName, backend.tlsServer!)] : []),
     ...(stack.components.includes('loki') ? [identity('loki', SERVICE_NAMES.loki)] : []),
   ];
 }
@@ -82,11 +97,6 @@ export function serverIdentities(
 export function tlsInputs(stack: Stack): string[] {
   const paths = stack.tls.paths;
   if (!paths) return [];
-  return [
-    paths.ca,
-    paths.collector.cert,
-    paths.collector.key,
-    ...(paths.tempo ? [paths.tempo.cert, paths.tempo.key] : []),
-    ...(paths.loki ? [paths.loki.cert, paths.loki.key] : []),
-  ];
+  const pairs = [paths.collector, ...BACKEND_LIST.map((b) => paths[b.name as BackendName]), paths.loki];
+  return [paths.ca, ...pairs.flatMap((pair) => (pair ? [pair.cert, pair.key] : []))];
 }

@@ -295,4 +295,25 @@ describe('Loki (loki.enabled)', () => {
       await errors({ tls: { enabled: true, files: { ...files, loki: { cert: 'l.crt', key: 'l.key' } } } }),
     ).toContain('tls.files.loki: applies only with loki.enabled');
   });
+
+  it("wants the backend's own certificate when it serves TLS (Tempo's tlsServer), and only for it", async () => {
+    const files = {
+      ca: 'certs/ca.crt',
+      collector: { cert: 'certs/c.crt', key: 'certs/c.key' },
+    };
+    const tempo = { tempo: { cert: 'certs/t.crt', key: 'certs/t.key' } };
+    const needs = "tls.files: needs tempo: { cert, key } too: with TLS on, Tempo's endpoints use it";
+    // (The files named do not exist: that is reported too, and not asserted here.)
+    expect(await errors({ backend: 'tempo', tls: { enabled: true, files } })).toContain(needs);
+    expect(
+      await errors({ backend: 'tempo', tls: { enabled: true, files: { ...files, ...tempo } } }),
+    ).not.toContain(needs);
+    expect(await errors({ tls: { enabled: true, files: { ...files, ...tempo } } })).toContain(
+      'tls.files.tempo: applies to the tempo backend only (backend: jaeger)',
+    );
+    // Jaeger serves no TLS of its own: the stack file has no such key.
+    expect((await errors({ tls: { enabled: true, files: { ...files, jaeger: tempo.tempo } } }))[0]).toBe(
+      'tls.files.jaeger: unknown key "jaeger" (allowed: ca, collector, tempo, loki)',
+    );
+  });
 });

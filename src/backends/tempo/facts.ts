@@ -68,5 +68,7 @@ export const FACTS = {
   // Tempo serves its own metrics on its API port, HTTPS when the stack's TLS is on.
   scrapeTargets: [{ job: 'tempo', target: `${NAMES.tempo}:${PORTS.http}`, tls: true }],
   datasource: { uid: 'tempo', name: 'Tempo', type: 'tempo' },
+  // Its receivers and API serve TLS when the stack's TLS is on.
+  tlsServer: NAMES.tempo,
   memoryMiB: (settings) => ({ [NAMES.tempo]: settings.memoryLimitMiB }),
 } as const satisfies BackendFacts<TempoSettings>;
