@@ -8,7 +8,10 @@ import { backendOf } from '../backends/index.js';
 import type { Dashboard } from './constants.js';
 import type { Stack } from './normalize.js';
 
-/** Stable Grafana datasource uids (the backends' are in their facts): dashboards and links refer to them, so they survive regeneration. */
+/**
+ * Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. The
+ * backends' are in their facts (`datasource`).
+ */
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki' } as const;
 
 export interface StackDatasource {
@@ -19,20 +22,20 @@ export interface StackDatasource {
 
 /** The datasources Grafana gets, in provisioning order. */
 export function stackDatasources(stack: Stack): StackDatasource[] {
+  const traces = tracesDatasource(stack);
   const runs = (role: Stack['components'][number]) => stack.components.includes(role);
   return [
     ...(runs('prometheus')
       ? [{ uid: DATASOURCE_UIDS.prometheus, name: 'Prometheus', type: 'prometheus' }]
       : []),
-    ...(tracesDatasource(stack) ? [tracesDatasource(stack)!] : []),
+    ...(traces ? [traces] : []),
     ...(runs('loki') ? [{ uid: DATASOURCE_UIDS.loki, name: 'Loki', type: 'loki' }] : []),
   ];
 }
 
 /** The datasource of the stack's traces (its backend's, from the backend's facts), when Grafana reads them. */
 export function tracesDatasource(stack: Pick<Stack, 'backend'>): StackDatasource | undefined {
-  const backend = backendOf(stack.backend);
-  return backend.datasource;
+  return backendOf(stack.backend).datasource;
 }
 
 /**

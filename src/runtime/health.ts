@@ -57,8 +57,9 @@ export async function probeCollectorFromHost(
   // Any HTTP answer (a GET gets 405) shows the receiver listens; without one Docker's proxy just closes.
   const receiver = `http://${host}:${otlp}/v1/traces`;
   if (await answers(receiver)) return { healthy: true, via: url };
-  const why = backendOf(stack.backend).ownCollector
-    ? `: ${backendOf(stack.backend).title} has not handed it its configuration yet (OpAMP)`
+  const backend = backendOf(stack.backend);
+  const why = backend.ownCollector
+    ? `: ${backend.title} has not handed it its configuration yet (OpAMP)`
     : '';
   return {
     healthy: false,

@@ -2,7 +2,6 @@
  * Grafana: provisioned datasources with fixed uids and the links between them, the dashboards, and its entry
  * among the components (GRAFANA).
  */
-import type { BackendRender } from '../../backends/backend.js';
 import { backendOf } from '../../backends/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import path from 'node:path';
@@ -29,7 +28,7 @@ export function grafanaView(stack: Stack, has: Features, urls: { loki: string })
   const source = spanMetricsSource(stack);
   // The backend's datasource, when Grafana reads its traces (SigNoz keeps them to its own UI).
   const datasource = tracesDatasource(stack);
-  const reads: BackendRender['grafana'] = backendOf(stack.backend).render.grafana;
+  const reads = backendOf(stack.backend).render.grafana;
   const traces = datasource && reads ? { ...datasource, reads } : undefined;
   const tracesName = traces?.name ?? '';
   const tls = stack.tls.paths;
