@@ -83,6 +83,11 @@ export interface BackendFacts<Settings> {
    * makes it for development, or reads the user's from `tls.files.<name>`.
    */
   readonly tlsServer?: string;
+  /**
+   * The open-files limit one of its services asks the engine for (ClickHouse's), which the engine may refuse:
+   * `up` asks the engine first, and explains a refusal with the stack-file key that sets it.
+   */
+  openFiles?(settings: Settings): { service: string; what: string; limit: number; key: string };
   /** Its services whose images carry wget, from which `up` may ask the collector's health inside the network. */
   readonly withWget?: readonly string[];
   /** The Grafana datasource of its traces (a fixed uid, which dashboards and links name), when Grafana reads it. */
@@ -90,6 +95,14 @@ export interface BackendFacts<Settings> {
   /** The memory limit of each of its long-running services, in MiB. */
   memoryMiB(settings: Settings): Record<string, number>;
 }
+
+/**
+ * How a service's image takes a secret on a Swarm, where secrets are files: from the file a variable names
+ * (`<VAR>_FILE`), or, for an image that reads only its environment, through a shell that reads the files
+ * into it and then runs what the image runs (its ENTRYPOINT and CMD, which a compose file cannot name).
+ */
+export type SecretDelivery =
+  { fileVariable: (key: string) => string } | { runs: { entrypoint: string[]; command: string[] } };
 
 /** What the renderer asks of a backend: what its templates print, and its entry among the components. */
 export interface BackendRender {
@@ -111,6 +124,8 @@ export interface BackendRender {
     /** Its lines under "When nothing shows up". */
     troubleshooting?: string;
   };
+  /** On a Swarm, how its services that read secrets take them from files (see SecretDelivery). */
+  swarmSecrets?: Record<string, SecretDelivery>;
   /** What its services read from the stack's .env, generated with random values (passwords, tokens, ids). */
   secrets?(stack: Stack): Secret[];
   /** Where the stack's collector sends it traces over OTLP/gRPC (none when it brings its own collector). */

@@ -6,7 +6,7 @@
  *   the services that mount it;
  * - secrets from .env become Swarm secrets, named by a hash of their value; `stackgen up` makes the files
  *   and names them (STACKGEN_SECRETS_DIR, `<VAR>_SHA`), and nothing secret is written into swarm.yaml. A
- *   service reads them as its image can (SECRET_DELIVERY): from the file a `<VAR>_FILE` variable names, or,
+ *   service reads them as its image can (secretDelivery): from the file a `<VAR>_FILE` variable names, or,
  *   for an image that reads only its environment (SigNoz), through a shell that reads them into it first;
  *   TLS certificates become configs and keys secrets, named by the hash up computes of each file
  *   (fileHashVariable);
@@ -20,6 +20,8 @@
  */
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import type { SecretDelivery } from '../backends/backend.js';
+import { backendOf } from '../backends/index.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { sha256 } from './marker.js';
 import { tlsInputs } from '../model/tls.js';
@@ -56,20 +58,15 @@ export type GeneratedFiles = ReadonlyMap<string, string>;
 const SECRET_REFERENCE = /\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}/g;
 
 /**
- * How each service's image takes a secret from a file. Grafana reads `<VAR>__FILE`, the PostgreSQL image
- * `<VAR>_FILE`. SigNoz reads its settings only from its environment: its task starts through a shell that
- * reads the secret files into the environment, then runs what the image runs (its ENTRYPOINT and CMD,
- * from WORKDIR /root), since a compose file cannot name the image's own entrypoint.
+ * How each service's image takes a secret from a file: Grafana reads `<VAR>__FILE`; a backend's services
+ * say how theirs do (its render part's `swarmSecrets`: SigNoz's PostgreSQL and SigNoz itself).
  */
-const SECRET_DELIVERY: Record<
-  string,
-  { fileVariable: (key: string) => string } | { runs: { entrypoint: string[]; command: string[] } }
-> = {
-  [SERVICE_NAMES.grafana]: { fileVariable: (key) => `${key}__FILE` },
-  [SERVICE_NAMES.postgres]: { fileVariable: (key) => `${key}_FILE` },
-  // Its image's ENTRYPOINT and CMD (SigNoz's cmd/enterprise/Dockerfile).
-  [SERVICE_NAMES.signoz]: { runs: { entrypoint: ['./signoz'], command: ['server'] } },
-};
+function secretDelivery(stack: Stack): Record<string, SecretDelivery> {
+  return {
+    [SERVICE_NAMES.grafana]: { fileVariable: (key) => `${key}__FILE` },
+    ...backendOf(stack.backend).render.swarmSecrets,
+  };
+}
 
 /** A job retries until what it needs answers (the schema migrator waits for ClickHouse): 30 times. */
 const JOB_ATTEMPTS = 30;
@@ -77,6 +74,7 @@ const JOB_ATTEMPTS = 30;
 export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string {
   // Its header is comments, which parsing leaves out.
   const compose = parse(generated.get('compose.yaml')!) as ComposeFile;
+  const deliveries = secretDelivery(stack);
   // The user's dashboards and rule files, read at load, are mounted the same way: configs by content.
   const files = new Map(generated);
   for (const source of [...stack.extensions.dashboards, ...stack.extensions.ruleFiles])
@@ -120,7 +118,7 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
       const environment: Record<string, string> = {};
       /** Variables the task's shell reads from secret files (an image that reads no file itself). */
       const fromFiles: { key: string; value: string }[] = [];
-      const delivery = SECRET_DELIVERY[name];
+      const delivery = deliveries[name];
       for (const [key, value] of Object.entries(service.environment ?? {})) {
         const references = [...String(value).matchAll(SECRET_REFERENCE)];
         const names = references.map((m) => m[1]!);
@@ -140,7 +138,7 @@ export function swarmStackFile(stack: Stack, generated: GeneratedFiles): string 
         if (delivery && 'fileVariable' in delivery && whole)
           environment[delivery.fileVariable(key)] = `/run/secrets/${names[0]}`;
         else if (delivery && 'runs' in delivery) fromFiles.push({ key, value: String(value) });
-        // Each service with a secret is in SECRET_DELIVERY; reaching here is a stackgen bug.
+        // Each service with a secret has a way in secretDelivery; reaching here is a stackgen bug.
         else throw new Error(`swarm.yaml: ${name} has no way to read ${key} from a secret file`);
       }
       // What the task runs after the script: the service's entrypoint, else the image's with its CMD (as

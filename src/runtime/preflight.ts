@@ -10,11 +10,11 @@ import type { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
 import type { Io } from '../io.js';
 import { totalMemoryMiB } from '../model/memory.js';
-import { projectServices, SERVICE_NAMES, type Stack } from '../model/normalize.js';
+import { projectServices, type Stack } from '../model/normalize.js';
 import { checkEnvAgainstData } from './env-identity.js';
 import { describeLeftover, leftoverProjects } from './leftover-projects.js';
 import { assertPortsFree } from './ports.js';
-import { ulimitAdvice } from './start.js';
+import { openFilesOf, ulimitAdvice } from './start.js';
 
 export interface MissingImage {
   service: string;
@@ -129,14 +129,14 @@ export async function pullImages(project: ComposeProject, missing: MissingImage[
 }
 
 /**
- * SigNoz: the engine must grant ClickHouse its open-files limit, or it refuses the container at once (while
- * the services after it wait). Asked with a throwaway container of the ClickHouse image, once it is there.
+ * The engine must grant the open-files limit a backend's service asks for (SigNoz's ClickHouse), or it
+ * refuses the container at once (while the services after it wait). Asked with a throwaway container of
+ * that service's image, once it is there.
  */
 export async function assertEngineGrantsOpenFiles(stack: Stack): Promise<void> {
-  if (stack.backend !== 'signoz') return;
-  const limit = stack.signoz.clickhouse.openFilesLimit;
-  const image = stack.images[SERVICE_NAMES.clickhouse]!;
-  const refused = await refusedOpenFiles(image, limit);
+  const wants = openFilesOf(stack);
+  if (!wants) return;
+  const refused = await refusedOpenFiles(stack.images[wants.service]!, wants.limit);
   if (refused !== undefined && /rlimit|ulimit|operation not permitted/i.test(refused)) {
     throw new OperationError(`${ulimitAdvice(stack)}\n  docker said: ${firstLine(refused)}`);
   }

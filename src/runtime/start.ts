@@ -3,6 +3,7 @@
  * collector's health asked by stackgen (compose cannot see it), and, when it does not come up, which
  * service failed, its state, health and last log lines; then its containers are removed unless kept.
  */
+import { backendOf } from '../backends/index.js';
 import type { ComposeProject, ContainerState } from '../docker/compose.js';
 import { firstLine } from '../docker/cli.js';
 import { OperationError } from '../errors.js';
@@ -20,9 +21,16 @@ export interface StartOptions {
   keepOnFailure: boolean;
 }
 
-/** What to do when the engine refuses ClickHouse's open-files limit. */
-export function ulimitAdvice(stack: Stack): string {
-  return `The Docker engine refuses ClickHouse's open-files limit of ${stack.signoz.clickhouse.openFilesLimit} (signoz.clickhouse.openFilesLimit): lower it to what the engine allows, or raise the engine's own limit (LimitNOFILE in docker.service; Debian's allows 1048576).`;
+/** The open-files limit the stack's backend asks the engine for (ClickHouse's, on SigNoz), if any. */
+export function openFilesOf(stack: Stack) {
+  return backendOf(stack.backend).openFiles?.(stack[stack.backend]);
+}
+
+/** What to do when the engine refuses that open-files limit; undefined when the stack asks for none. */
+export function ulimitAdvice(stack: Stack): string | undefined {
+  const wants = openFilesOf(stack);
+  if (!wants) return undefined;
+  return `The Docker engine refuses ${wants.what}'s open-files limit of ${wants.limit} (${wants.key}): lower it to what the engine allows, or raise the engine's own limit (LimitNOFILE in docker.service; Debian's allows 1048576).`;
 }
 
 export async function startAndWait(
@@ -146,8 +154,8 @@ async function fail(
     .slice(-5);
   if (composeErrors.length)
     lines.push('  docker compose said:', ...composeErrors.map((l) => `    ${l.trim()}`));
-  if (/rlimit|ulimit/i.test(composeOutput) && stack.backend === 'signoz')
-    lines.push(`  ${ulimitAdvice(stack)}`);
+  const advice = ulimitAdvice(stack);
+  if (/rlimit|ulimit/i.test(composeOutput) && advice) lines.push(`  ${advice}`);
   if (options.keepOnFailure) {
     lines.push(`Left as it is for inspection (--keep-on-failure); "stackgen down ${stack.name}" removes it.`);
   } else {

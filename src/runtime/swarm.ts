@@ -34,6 +34,7 @@ import { backendOf } from '../backends/index.js';
 import { fileHashVariable, NAME_HASH_LENGTH } from '../render/swarm.js';
 import type { ServiceChange } from './service-plan.js';
 import { definitionsToDeploy, planDeploy, recordDeployment, removeDeploymentRecords } from './swarm-plan.js';
+import { openFilesOf } from './start.js';
 
 export { stackServices, type SwarmService };
 
@@ -273,7 +274,7 @@ const IMAGE_MISSING = /No such image|pull access denied|manifest unknown|reposit
 /**
  * Task errors that waiting cannot fix, though Swarm would retry for ever, and what to do about each: an
  * image neither on the node nor to be pulled; an open-files limit above what the node's engine grants
- * (only ClickHouse asks for one).
+ * (only a backend's service asks for one: SigNoz's ClickHouse).
  */
 const HOPELESS: { error: RegExp; advice: (stack: Stack) => string }[] = [
   {
@@ -283,8 +284,12 @@ const HOPELESS: { error: RegExp; advice: (stack: Stack) => string }[] = [
   },
   {
     error: /error setting rlimit/i,
-    advice: (stack) =>
-      `that engine refuses ClickHouse's open-files limit of ${stack.signoz.clickhouse.openFilesLimit} (signoz.clickhouse.openFilesLimit): lower it to what the nodes' engines allow, or raise their own limit (LimitNOFILE in docker.service; Debian's allows 1048576)`,
+    advice: (stack) => {
+      const wants = openFilesOf(stack);
+      return wants
+        ? `that engine refuses ${wants.what}'s open-files limit of ${wants.limit} (${wants.key}): lower it to what the nodes' engines allow, or raise their own limit (LimitNOFILE in docker.service; Debian's allows 1048576)`
+        : "that engine refuses a service's open-files limit";
+    },
   },
 ];
 const hopeless = (error: string) => HOPELESS.find((h) => h.error.test(error));

@@ -70,12 +70,8 @@ describe('a backend in one place', () => {
         "signoz": [
           "model/user-files.ts",
           "render/plan.ts",
-          "render/swarm.ts",
           "render/views/collector.ts",
           "runtime/env-identity.ts",
-          "runtime/preflight.ts",
-          "runtime/start.ts",
-          "runtime/swarm.ts",
         ],
         "tempo": [
           "model/schema.ts",

@@ -129,6 +129,12 @@ export const FACTS = {
   storesLogs: 'stores logs in ClickHouse itself',
   keepsSpanMetrics: 'keeps its span metrics in ClickHouse, for its own UI',
   rules: RULES,
+  openFiles: (settings) => ({
+    service: NAMES.clickhouse,
+    what: 'ClickHouse',
+    limit: settings.clickhouse.openFilesLimit,
+    key: 'signoz.clickhouse.openFilesLimit',
+  }),
   // Not a secret, and interpolated where it is used.
   plainVariables: ['SIGNOZ_ORG_ID'],
   /** The organisation SigNoz makes at its first start is named after the stack unless the file names one. */

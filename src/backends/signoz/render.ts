@@ -208,6 +208,12 @@ export const RENDER: BackendRender = {
   view: signozView,
   component: COMPONENT,
   secrets: signozSecrets,
+  swarmSecrets: {
+    [FACTS.serviceNames.postgres]: { fileVariable: (key) => `${key}_FILE` },
+    // SigNoz reads its settings only from its environment. Its image's ENTRYPOINT and CMD
+    // (SigNoz's cmd/enterprise/Dockerfile), run from WORKDIR /root.
+    [FACTS.serviceNames.signoz]: { runs: { entrypoint: ['./signoz'], command: ['server'] } },
+  },
   readme: { about: 'signoz/readme-about.md', troubleshooting: 'signoz/readme-troubleshooting.md' },
   diagram: (stack) => {
     const { signoz, clickhouse, clickhouseKeeper, clickhouseUserScripts, schemaMigrator, postgres } =
