@@ -6,6 +6,7 @@ import type * as zod from 'zod';
 import type { Rule } from '../model/rules.js';
 import type { SchemaKit } from '../model/schema-kit.js';
 import type { Stack } from '../model/normalize.js';
+import type { ComposeProject } from '../docker/compose.js';
 import type { Io } from '../io.js';
 import type { Component } from '../render/component.js';
 import type { Secret } from '../render/secret-names.js';
@@ -88,6 +89,11 @@ export interface BackendFacts<Settings> {
    * `up` asks the engine first, and explains a refusal with the stack-file key that sets it.
    */
   openFiles?(settings: Settings): { service: string; what: string; limit: number; key: string };
+  /**
+   * Folders of the repository its settings name, which its services mount (SigNoz's histogramQuantileDir):
+   * checked at load to hold a file `holds` matches (`what` says which, when it does not), and mounted.
+   */
+  userFolders?(settings: Settings): { path: string; key: string[]; holds: RegExp; what: string }[];
   /** Its services whose images carry wget, from which `up` may ask the collector's health inside the network. */
   readonly withWget?: readonly string[];
   /** The Grafana datasource of its traces (a fixed uid, which dashboards and links name), when Grafana reads it. */
@@ -163,6 +169,10 @@ export type AfterUp = (context: {
 /** What `up` asks of a backend beyond starting its services. */
 export interface BackendRuntime {
   afterUp?: AfterUp;
+  /** Passwords its data keeps from its first start (so a new .env no longer matches them), in prose. */
+  passwordsInData?(stack: Stack): string[];
+  /** Before `up --new-secrets` starts the stack: hand its data the new passwords of .env. */
+  adoptNewSecrets?(compose: ComposeProject): Promise<void>;
 }
 
 export interface Backend<Settings> extends BackendFacts<Settings> {

@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { backendOf } from '../backends/index.js';
 import type { StackParsed } from './schema.js';
 import type { PathIssue } from './validate.js';
 
@@ -59,18 +60,18 @@ export async function readUserFiles(
     );
     if (source) files.ruleFiles.push(source);
   }
-  const archives = parsed.signoz?.histogramQuantileDir;
-  if (archives !== undefined) {
-    const at = ['signoz', 'histogramQuantileDir'];
-    const names = await readdir(path.resolve(root, normal(archives))).catch(() => undefined);
+  // The folders the backend's settings name (SigNoz's histogramQuantileDir), when the file has its section.
+  const section = parsed[parsed.backend];
+  for (const folder of section ? (backendOf(parsed.backend).userFolders?.(section) ?? []) : []) {
+    const names = await readdir(path.resolve(root, normal(folder.path))).catch(() => undefined);
     if (!names)
-      issues.push({ path: at, message: `${archives} is not a folder of the project`, severity: 'error' });
-    else if (!names.some((n) => /^histogram-quantile_linux_(amd64|arm64)\.tar\.gz$/.test(n)))
       issues.push({
-        path: at,
-        message: `${archives} holds no histogram-quantile_linux_amd64.tar.gz or _arm64.tar.gz (SigNoz's release files)`,
+        path: folder.key,
+        message: `${folder.path} is not a folder of the project`,
         severity: 'error',
       });
+    else if (!names.some((n) => folder.holds.test(n)))
+      issues.push({ path: folder.key, message: `${folder.path} holds no ${folder.what}`, severity: 'error' });
   }
   for (const [i, named] of parsed.include.entries()) {
     const source = await readSource(root, normal(named), [], ['include', i], issues);

@@ -1,6 +1,7 @@
 /**
  * renderStack: Stack → RenderPlan, entirely in memory. No file system here; `output/` writes plans.
  */
+import { backendOf } from '../backends/index.js';
 import { normalPath, type Stack } from '../model/normalize.js';
 import { sha256, withHeader, type FileFormat } from './marker.js';
 import { renderTemplate } from './templates.js';
@@ -73,10 +74,10 @@ export function renderStack(stack: Stack): RenderPlan {
 /** The user's own files and folders compose mounts, relative to the output folder. */
 export function userInputs(stack: Stack): string[] {
   const { dashboards, ruleFiles } = stack.extensions;
-  const archives = stack.backend === 'signoz' ? stack.signoz.histogramQuantileDir : undefined;
+  const folders = backendOf(stack.backend).userFolders?.(stack[stack.backend]) ?? [];
   return [
     ...[...dashboards, ...ruleFiles].map((s) => s.path),
-    ...(archives ? [normalPath(archives)] : []),
+    ...folders.map((folder) => normalPath(folder.path)),
   ].map((source) => path.posix.relative(stack.output, source));
 }
 

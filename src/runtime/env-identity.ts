@@ -5,6 +5,7 @@
  * id (STACKGEN_ENV_ID, not a secret), and a small volume of stackgen's own, labelled with that id, marks
  * which .env the data belongs to. `up` refuses a .env of another id, with a deliberate way out.
  */
+import { backendOf } from '../backends/index.js';
 import { projectVolumes, removeVolume, replaceVolume } from '../docker/engine.js';
 import type { ComposeProject } from '../docker/compose.js';
 import { OperationError } from '../errors.js';
@@ -45,9 +46,10 @@ export async function checkEnvAgainstData(
   }
   if (markedId === id) return 'same';
   if (newSecrets) return 'new-secrets';
+  const backend = await backendOf(stack.backend).runtime?.();
   const holders = [
     ...(stack.components.includes('grafana') ? ["Grafana's admin password"] : []),
-    ...(stack.signoz.metastore === 'postgres' && stack.backend === 'signoz' ? ["PostgreSQL's password"] : []),
+    ...(backend?.passwordsInData?.(stack) ?? []),
   ];
   throw new OperationError(
     [
@@ -59,29 +61,10 @@ export async function checkEnvAgainstData(
   );
 }
 
-/** Before `up --new-secrets` starts SigNoz: PostgreSQL takes the new password (it keeps its first one). */
+/** Before `up --new-secrets` starts the stack: the backend's data takes its new passwords (SigNoz's PostgreSQL). */
 export async function adoptNewSecretsBefore(compose: ComposeProject): Promise<void> {
-  const { stack } = compose;
-  if (stack.backend !== 'signoz' || stack.signoz.metastore !== 'postgres') return;
-  const secrets = await readSecrets(compose.root, stack);
-  const postgres = SERVICE_NAMES.postgres;
-  await compose.run(['up', '--detach', '--wait', postgres]);
-  const altered = await compose.run([
-    'exec',
-    '-T',
-    postgres,
-    'psql',
-    '-U',
-    'signoz',
-    '-d',
-    'signoz',
-    '-c',
-    `ALTER USER signoz PASSWORD '${secrets.SIGNOZ_POSTGRES_PASSWORD}'`,
-  ]);
-  if (altered.exitCode !== 0)
-    throw new OperationError(
-      `could not set PostgreSQL's password to the new one: ${String(altered.stderr).trim()}`,
-    );
+  const backend = await backendOf(compose.stack.backend).runtime?.();
+  await backend?.adoptNewSecrets?.(compose);
 }
 
 /** After `up --new-secrets`: Grafana's admin takes the new password; the data is marked with this .env. */

@@ -68,10 +68,7 @@ describe('a backend in one place', () => {
     expect({ tempo: filesNaming('tempo'), signoz: filesNaming('signoz') }).toMatchInlineSnapshot(`
       {
         "signoz": [
-          "model/user-files.ts",
-          "render/plan.ts",
           "render/views/collector.ts",
-          "runtime/env-identity.ts",
         ],
         "tempo": [
           "model/schema.ts",

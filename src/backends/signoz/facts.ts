@@ -129,6 +129,17 @@ export const FACTS = {
   storesLogs: 'stores logs in ClickHouse itself',
   keepsSpanMetrics: 'keeps its span metrics in ClickHouse, for its own UI',
   rules: RULES,
+  userFolders: (settings) =>
+    settings.histogramQuantileDir
+      ? [
+          {
+            path: settings.histogramQuantileDir,
+            key: ['signoz', 'histogramQuantileDir'],
+            holds: /^histogram-quantile_linux_(amd64|arm64)\.tar\.gz$/,
+            what: "histogram-quantile_linux_amd64.tar.gz or _arm64.tar.gz (SigNoz's release files)",
+          },
+        ]
+      : [],
   openFiles: (settings) => ({
     service: NAMES.clickhouse,
     what: 'ClickHouse',

@@ -4,6 +4,8 @@
  * would make a second one (after which SigNoz's OpAMP server refuses every collector that connects). After
  * `up`, stackgen asks SigNoz for the id of the organisation it made and keeps it in .env.
  */
+import type { ComposeProject } from '../../docker/compose.js';
+import { OperationError } from '../../errors.js';
 import { folderLock, withLock } from '../../lock.js';
 import { applyChanges } from '../../output/atomic.js';
 import { envAppendChange, envFilePath, readSecrets } from '../../output/secrets.js';
@@ -51,4 +53,33 @@ const pinOrganisation: AfterUp = async ({ root, stack, io, hostOf }) => {
   );
 };
 
-export const RUNTIME: BackendRuntime = { afterUp: pinOrganisation };
+/** PostgreSQL keeps the password of its first start: `up --new-secrets` hands it the new one first. */
+async function adoptNewSecrets(compose: ComposeProject): Promise<void> {
+  const { stack } = compose;
+  if (stack.signoz.metastore !== 'postgres') return;
+  const secrets = await readSecrets(compose.root, stack);
+  const postgres = FACTS.serviceNames.postgres;
+  await compose.run(['up', '--detach', '--wait', postgres]);
+  const altered = await compose.run([
+    'exec',
+    '-T',
+    postgres,
+    'psql',
+    '-U',
+    'signoz',
+    '-d',
+    'signoz',
+    '-c',
+    `ALTER USER signoz PASSWORD '${secrets.SIGNOZ_POSTGRES_PASSWORD}'`,
+  ]);
+  if (altered.exitCode !== 0)
+    throw new OperationError(
+      `could not set PostgreSQL's password to the new one: ${String(altered.stderr).trim()}`,
+    );
+}
+
+export const RUNTIME: BackendRuntime = {
+  afterUp: pinOrganisation,
+  passwordsInData: (stack) => (stack.signoz.metastore === 'postgres' ? ["PostgreSQL's password"] : []),
+  adoptNewSecrets,
+};
