@@ -11,6 +11,7 @@ import type { Io } from '../io.js';
 import type { Component } from '../render/component.js';
 import type { Secret } from '../render/secret-names.js';
 import type { SpanMetricsSource } from '../render/span-metrics.js';
+import type { Pipeline } from '../render/views/collector.js';
 import type { Features } from '../render/views/common.js';
 import type { LookupContext, ServiceSearch, TraceLookup } from '../verify/lookup.js';
 
@@ -134,6 +135,20 @@ export interface BackendRender {
   swarmSecrets?: Record<string, SecretDelivery>;
   /** What its services read from the stack's .env, generated with random values (passwords, tokens, ids). */
   secrets?(stack: Stack): Secret[];
+  /**
+   * Its own collector distribution (facts `ownCollector`), which renders the stack's collector config from
+   * its template and lists the collector service among its own.
+   */
+  ownCollector?: {
+    configTemplate: string;
+    /** Where its image reads TLS files. */
+    tlsDir: string;
+    /** More names it answers to on the networks. */
+    aliases: string[];
+    pipelines(has: Features): Pipeline[];
+    /** What it does, for the README. */
+    role: string;
+  };
   /** Where the stack's collector sends it traces over OTLP/gRPC (none when it brings its own collector). */
   otlp?: { service: string; port: number; /** Over TLS when the stack's TLS is on. */ tls?: boolean };
   /** How Grafana reads its traces, through the datasource of its facts. */

@@ -8,6 +8,7 @@ import { normalPath } from '../../model/normal-path.js';
 import type { Stack } from '../../model/normalize.js';
 import { healthcheck, publisher, readOnlyMount, type Features } from '../../render/views/common.js';
 import { runs, yaml } from '../../render/component.js';
+import type { Pipeline } from '../../render/views/collector.js';
 import type { BackendRender } from '../backend.js';
 import { FACTS } from './facts.js';
 import { signozSecrets } from './secrets.js';
@@ -204,10 +205,73 @@ const COMPONENT: BackendRender['component'] = {
 
 const COLLECTOR = FACTS.serviceNames.collector;
 
+/**
+ * SigNoz's collector writes to ClickHouse. Its span metrics processor sees every span, before any
+ * sampling; the signozmeter connector counts what comes in, for SigNoz's usage views.
+ */
+function collectorPipelines(has: Features): Pipeline[] {
+  const spanMetrics = has.spanMetrics ? ['signozspanmetrics/delta'] : [];
+  const store = ['clickhousetraces', 'metadataexporter'];
+  const pipelines: Pipeline[] = has.sampling
+    ? [
+        {
+          name: 'traces',
+          receivers: ['otlp'],
+          processors: ['memory_limiter', ...spanMetrics],
+          exporters: ['forward/sampling', 'signozmeter'],
+        },
+        {
+          name: 'traces/sampled',
+          receivers: ['forward/sampling'],
+          processors: ['probabilistic_sampler', 'batch'],
+          exporters: store,
+        },
+      ]
+    : [
+        {
+          name: 'traces',
+          receivers: ['otlp'],
+          processors: ['memory_limiter', ...spanMetrics, 'batch'],
+          exporters: [...store, 'signozmeter'],
+        },
+      ];
+  if (has.metrics) {
+    pipelines.push({
+      name: 'metrics',
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['signozclickhousemetrics', 'metadataexporter', 'signozmeter'],
+    });
+  }
+  if (has.logs) {
+    pipelines.push({
+      name: 'logs',
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['clickhouselogsexporter', 'metadataexporter', 'signozmeter'],
+    });
+  }
+  pipelines.push({
+    name: 'metrics/meter',
+    receivers: ['signozmeter'],
+    processors: ['batch/meter'],
+    exporters: ['signozclickhousemeter'],
+  });
+  return pipelines;
+}
+
 export const RENDER: BackendRender = {
   view: signozView,
   component: COMPONENT,
   secrets: signozSecrets,
+  ownCollector: {
+    configTemplate: 'signoz/collector.yaml',
+    tlsDir: '/etc/otel-collector/tls',
+    // It also answers as the name SigNoz's own deployments give it.
+    aliases: ['signoz-otel-collector'],
+    pipelines: collectorPipelines,
+    role: "SigNoz's OpenTelemetry collector: receives OTLP from your apps, writes to ClickHouse",
+  },
   swarmSecrets: {
     [FACTS.serviceNames.postgres]: { fileVariable: (key) => `${key}_FILE` },
     // SigNoz reads its settings only from its environment. Its image's ENTRYPOINT and CMD

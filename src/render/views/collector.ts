@@ -7,9 +7,7 @@ import { backendOf } from '../../backends/index.js';
 import { publisher, readOnlyMount, type Features } from './common.js';
 import { runs, yaml, type Component } from '../component.js';
 
-export const SIGNOZ_COLLECTOR_ALIAS = 'signoz-otel-collector';
-
-interface Pipeline {
+export interface Pipeline {
   name: string;
   receivers: string[];
   processors: string[];
@@ -26,7 +24,8 @@ export function collectorView(stack: Stack, has: Features) {
   const backend = backendOf(stack.backend).render;
   const tls = stack.tls.paths;
   // Where the collector finds its TLS files inside its container.
-  const TLS_DIR = has.signoz ? '/etc/otel-collector/tls' : '/etc/otelcol-contrib/tls';
+  const own = backend.ownCollector;
+  const TLS_DIR = own?.tlsDir ?? '/etc/otelcol-contrib/tls';
   const mounts = tls
     ? [
         readOnlyMount(tls.ca, `${TLS_DIR}/ca.crt`),
@@ -44,8 +43,7 @@ export function collectorView(stack: Stack, has: Features) {
       ...publish(INTERNAL_PORTS.collectorHealth, ports.health),
     ],
     networks: [stack.networks.observability, ...stack.networks.applications.map((n) => n.name)],
-    /** SigNoz's collector also answers as the name SigNoz's own deployments give it. */
-    aliases: has.signoz ? [SIGNOZ_COLLECTOR_ALIAS] : [],
+    aliases: own?.aliases ?? [],
     mounts,
     memLimit: `${collector.memoryLimitMiB}m`,
     limiter: { limitMiB, spikeLimitMiB: Math.floor(limitMiB * 0.2) },
@@ -68,7 +66,7 @@ export function collectorView(stack: Stack, has: Features) {
         : undefined,
     exportsMetrics: has.spanMetrics || has.metrics,
     hasConnectors: has.spanMetrics || has.sampling,
-    pipelines: has.signoz ? signozPipelines(has) : collectorPipelines(stack, has, names),
+    pipelines: own ? own.pipelines(has) : collectorPipelines(stack, has, names),
     /** The otlphttp exporter to Loki, when Loki runs. */
     lokiExporter: has.loki
       ? {
@@ -81,61 +79,6 @@ export function collectorView(stack: Stack, has: Features) {
       : undefined,
     dependsOn: backend.otlp ? [backend.otlp.service, ...(has.loki ? [SERVICE_NAMES.loki] : [])] : [],
   };
-}
-
-/**
- * SigNoz's collector writes to ClickHouse. Its span metrics processor sees every span, before any
- * sampling; the signozmeter connector counts what comes in, for SigNoz's usage views.
- */
-function signozPipelines(has: Features): Pipeline[] {
-  const spanMetrics = has.spanMetrics ? ['signozspanmetrics/delta'] : [];
-  const store = ['clickhousetraces', 'metadataexporter'];
-  const pipelines: Pipeline[] = has.sampling
-    ? [
-        {
-          name: 'traces',
-          receivers: ['otlp'],
-          processors: ['memory_limiter', ...spanMetrics],
-          exporters: ['forward/sampling', 'signozmeter'],
-        },
-        {
-          name: 'traces/sampled',
-          receivers: ['forward/sampling'],
-          processors: ['probabilistic_sampler', 'batch'],
-          exporters: store,
-        },
-      ]
-    : [
-        {
-          name: 'traces',
-          receivers: ['otlp'],
-          processors: ['memory_limiter', ...spanMetrics, 'batch'],
-          exporters: [...store, 'signozmeter'],
-        },
-      ];
-  if (has.metrics) {
-    pipelines.push({
-      name: 'metrics',
-      receivers: ['otlp'],
-      processors: ['memory_limiter', 'batch'],
-      exporters: ['signozclickhousemetrics', 'metadataexporter', 'signozmeter'],
-    });
-  }
-  if (has.logs) {
-    pipelines.push({
-      name: 'logs',
-      receivers: ['otlp'],
-      processors: ['memory_limiter', 'batch'],
-      exporters: ['clickhouselogsexporter', 'metadataexporter', 'signozmeter'],
-    });
-  }
-  pipelines.push({
-    name: 'metrics/meter',
-    receivers: ['signozmeter'],
-    processors: ['batch/meter'],
-    exporters: ['signozclickhousemeter'],
-  });
-  return pipelines;
 }
 
 /**
@@ -199,23 +142,24 @@ function collectorPipelines(stack: Stack, has: Features, names: CollectorNames):
   return pipelines;
 }
 
+const ownCollector = (stack: Stack) => backendOf(stack.backend).render.ownCollector;
+
 export const COLLECTOR: Component = {
   name: 'collector',
   runs: runs('collector'),
-  files: ({ has }) => [
+  files: ({ stack }) => [
     yaml(
       'collector/config.yaml',
-      has.signoz ? 'signoz/collector.yaml' : 'collector/config.yaml',
+      ownCollector(stack)?.configTemplate ?? 'collector/config.yaml',
       'Collector pipelines: receivers, processors, exporters.',
     ),
   ],
   volumes: () => [],
-  // SigNoz brings its own collector distribution: its service is SigNoz's.
-  serviceTemplates: ({ has }) => (has.signoz ? [] : ['collector/service.yaml']),
-  roles: ({ has }) => ({
-    [SERVICE_NAMES.collector]: has.signoz
-      ? "SigNoz's OpenTelemetry collector: receives OTLP from your apps, writes to ClickHouse"
-      : 'OpenTelemetry collector: receives OTLP from your apps',
+  // A backend's own collector distribution (SigNoz's) is among that backend's services.
+  serviceTemplates: ({ stack }) => (ownCollector(stack) ? [] : ['collector/service.yaml']),
+  roles: ({ stack }) => ({
+    [SERVICE_NAMES.collector]:
+      ownCollector(stack)?.role ?? 'OpenTelemetry collector: receives OTLP from your apps',
   }),
   endpoints: (stack, { url, secure }) => {
     const collector = SERVICE_NAMES.collector;
