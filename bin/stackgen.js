@@ -44,8 +44,19 @@ function codeCacheFile() {
   const base = process.env.XDG_CACHE_HOME || (homedir() ? path.join(homedir(), '.cache') : undefined);
   const build = attempt(() => readFileSync(path.join(__dirname, '../dist/build-id'), 'utf8').trim());
   if (!base || !build) return undefined;
-  const command = /^[a-z]+$/.test(args[0] ?? '') ? args[0] : 'other';
+  const command = commandOf(args);
   return path.join(base, 'stackgen', `code-${build}-${process.version}-${process.arch}-${command}.bin`);
+}
+
+/** The command the arguments name, after the one global option (`-C <dir>`, `--cwd <dir>`, `--cwd=<dir>`). */
+function commandOf(argv) {
+  let i = 0;
+  for (;;) {
+    if (argv[i] === '-C' || argv[i] === '--cwd') i += 2;
+    else if (/^(-C.|--cwd=)/.test(argv[i] ?? '')) i += 1;
+    else break;
+  }
+  return /^[a-z]+$/.test(argv[i] ?? '') ? argv[i] : 'other';
 }
 
 function attempt(action) {

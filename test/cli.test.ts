@@ -1,6 +1,6 @@
 /** The CLI as users run it: bin/stackgen.js in a child process, judged by exit code and output. */
 import { execa } from 'execa';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stackJsonSchema } from '../src/model/json-schema.js';
@@ -115,5 +115,18 @@ describe('stackgen command line', () => {
     expect(committed, 'run "npm run schema:generate"').toBe(
       `${JSON.stringify(stackJsonSchema(), null, 2)}\n`,
     );
+  });
+
+  it('keeps compiled code per command also when -C names the project folder', async () => {
+    const cwd = await testdir({ 'stacks/demo.yaml': stackYaml() });
+    const env = { NO_COLOR: '1', XDG_CACHE_HOME: path.join(cwd, '.cache') };
+    const run = (args: string[]) => execa('node', [BIN, ...args], { reject: false, env });
+    // The first run of each fills stackgen's caches; a later one, which misses none, keeps V8's code.
+    for (let i = 0; i < 2; i++) {
+      expect((await run(['-C', cwd, 'validate'])).exitCode).toBe(0);
+      expect((await run([`--cwd=${cwd}`, 'schema'])).exitCode).toBe(0);
+    }
+    const kept = (await readdir(path.join(cwd, '.cache/stackgen'))).filter((f) => f.startsWith('code-'));
+    expect(kept.map((f) => f.replace(/^code-.*-/, '')).sort()).toEqual(['schema.bin', 'validate.bin']);
   });
 });
