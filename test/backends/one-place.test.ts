@@ -12,6 +12,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
+const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
 
 function sourceFiles(): string[] {
   return (readdirSync(SRC, { recursive: true, encoding: 'utf8' }) as string[])
@@ -52,7 +53,25 @@ function filesNaming(backend: string): string[] {
   );
 }
 
+/** The templates outside the backend's folder whose expressions (`{{#if has.tempo}}`) name it. */
+function templatesNaming(backend: string): string[] {
+  return (readdirSync(TEMPLATES, { recursive: true, encoding: 'utf8' }) as string[])
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => f.endsWith('.hbs') && !f.startsWith(`${backend}/`))
+    .filter((f) =>
+      [...readFileSync(path.join(TEMPLATES, f), 'utf8').matchAll(/\{\{[^}]*\}\}/g)].some((m) =>
+        holds(m[0], backend),
+      ),
+    )
+    .sort();
+}
+
 describe('a backend in one place', () => {
+  it('no template outside its folder asks for a backend by name', () => {
+    for (const backend of ['jaeger', 'tempo', 'signoz'])
+      expect(templatesNaming(backend), backend).toEqual([]);
+  });
+
   it('Jaeger: its folder and its line in the list; elsewhere only usage examples name it', () => {
     expect(filesNaming('jaeger')).toEqual([
       // "stackgen init --backend jaeger", as an example in two messages.
