@@ -59,9 +59,11 @@ export interface BackendFacts<Settings> {
    * default, and `loki.enabled` is refused with this reason.
    */
   readonly storesLogs?: string;
-  /** It derives span metrics from the traces (Tempo's metrics generator): the collector's are off by default. */
-  readonly derivesSpanMetrics?: boolean;
-  /** The span metrics it writes to Prometheus, as these settings make them (what they are called there). */
+  /**
+   * The span metrics it derives from the traces and writes to Prometheus (Tempo's metrics generator), as
+   * these settings make them (what they are called there). A backend that can make them has the
+   * collector's off by default.
+   */
   spanMetrics?(settings: Settings): SpanMetricsSource | undefined;
   /** It writes metrics to Prometheus (remote write), as these settings have it. */
   writesMetrics?(settings: Settings): boolean;
@@ -81,8 +83,9 @@ export interface BackendFacts<Settings> {
   /** Ids in the stack's .env that swarm.yaml reads as variables (docker stack deploy reads no .env). */
   readonly plainVariables?: readonly string[];
   /**
-   * Its service that serves TLS when the stack's is on, with a certificate of its own (Tempo's): stackgen
-   * makes it for development, or reads the user's from `tls.files.<name>`.
+   * Its service that serves TLS when the stack's is on, with a certificate of its own (Tempo's): its OTLP
+   * receiver (the collector then sends over TLS) and its API (Grafana then trusts the stack's CA). stackgen
+   * makes the certificate for development, or reads the user's from `tls.files.<name>`.
    */
   readonly tlsServer?: string;
   /**
@@ -150,7 +153,7 @@ export interface BackendRender {
     role: string;
   };
   /** Where the stack's collector sends it traces over OTLP/gRPC (none when it brings its own collector). */
-  otlp?: { service: string; port: number; /** Over TLS when the stack's TLS is on. */ tls?: boolean };
+  otlp?: { service: string; port: number };
   /** How Grafana reads its traces, through the datasource of its facts. */
   grafana?: {
     /** Its entry in Grafana's datasources.yaml: a template under templates/<name>/, given the stack's view. */
@@ -158,8 +161,6 @@ export interface BackendRender {
     /** The service Grafana asks, and where. */
     service: string;
     url(stack: Stack): string;
-    /** Its API is HTTPS when the stack's TLS is on: Grafana then trusts the stack's CA. */
-    tls?: boolean;
     /** The span tag Grafana's links read a span's service from, when not `service.name`. */
     serviceTag?: string;
   };

@@ -166,7 +166,7 @@ export function normalizeStack(
         ).includes(s),
       ),
       // A backend that derives them itself (Tempo's metrics generator) makes them; twice would double every count.
-      spanMetrics: parsed.collector.spanMetrics ?? !backend.derivesSpanMetrics,
+      spanMetrics: parsed.collector.spanMetrics ?? !backend.spanMetrics,
     },
     ...sections,
     loki: parsed.loki,

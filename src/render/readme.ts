@@ -89,7 +89,7 @@ export function buildReadme(view: BaseView) {
     yours: yoursOf(stack),
     tlsServers: [
       "The collector's OTLP receivers",
-      backend.render.otlp?.tls && `${backend.title}'s endpoints`,
+      backend.tlsServer && `${backend.title}'s endpoints`,
       view.has.loki && "Loki's API",
     ]
       .filter(Boolean)

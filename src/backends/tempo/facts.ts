@@ -43,7 +43,6 @@ export const FACTS = {
   },
   serviceNames: NAMES,
   ports: PORTS,
-  derivesSpanMetrics: true,
   spanMetricsKey: 'tempo.metricsGenerator.spanMetrics',
   // Its metrics generator: named as Tempo names them, the duration in seconds.
   spanMetrics: (settings) =>

@@ -126,12 +126,11 @@ export const RENDER: BackendRender = {
       ],
     };
   },
-  // Tempo's receivers are TLS when the stack's TLS is on.
-  otlp: { service: FACTS.serviceNames.tempo, port: INTERNAL_PORTS.backendOtlpGrpc, tls: true },
+  // Over TLS when the stack's TLS is on (its facts' tlsServer).
+  otlp: { service: FACTS.serviceNames.tempo, port: INTERNAL_PORTS.backendOtlpGrpc },
   grafana: {
     datasourceTemplate: 'tempo/grafana-datasource.yaml',
     service: FACTS.serviceNames.tempo,
     url: tempoUrl,
-    tls: true,
   },
 };

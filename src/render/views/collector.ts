@@ -21,10 +21,10 @@ export function collectorView(stack: Stack, has: Features) {
   const publish = publisher(stack);
   const ports = stack.exposure.ports.collector;
   const limitMiB = Math.floor(collector.memoryLimitMiB * 0.8);
-  const backend = backendOf(stack.backend).render;
+  const backend = backendOf(stack.backend);
+  const { otlp, ownCollector: own } = backend.render;
   const tls = stack.tls.paths;
   // Where the collector finds its TLS files inside its container.
-  const own = backend.ownCollector;
   const TLS_DIR = own?.tlsDir ?? '/etc/otelcol-contrib/tls';
   const mounts = tls
     ? [
@@ -56,12 +56,12 @@ export function collectorView(stack: Stack, has: Features) {
     prometheusEndpoint: `0.0.0.0:${INTERNAL_PORTS.collectorPrometheusExporter}`,
     receiverTls: tls ? { certFile: `${TLS_DIR}/server.crt`, keyFile: `${TLS_DIR}/server.key` } : undefined,
     cors: collector.otlp.cors,
-    serviceNameCopy: serviceNameCopy(backend, has),
+    serviceNameCopy: serviceNameCopy(backend.render, has),
     backendExporter: `${names.otlpGrpcExporter}/${stack.backend}`,
-    backendEndpoint: backend.otlp ? `${backend.otlp.service}:${backend.otlp.port}` : undefined,
-    // Plain gRPC inside the network, unless the backend's receiver is TLS with the stack's (Tempo's).
+    backendEndpoint: otlp ? `${otlp.service}:${otlp.port}` : undefined,
+    // Plain gRPC inside the network, unless the backend serves TLS with the stack's (Tempo's).
     backendTls:
-      backend.otlp?.tls && tls
+      backend.tlsServer && tls
         ? { caFile: `${TLS_DIR}/ca.crt`, insecureSkipVerify: stack.tls.insecureSkipVerify }
         : undefined,
     exportsMetrics: has.spanMetrics || has.metrics,
@@ -77,7 +77,7 @@ export function collectorView(stack: Stack, has: Features) {
             : undefined,
         }
       : undefined,
-    dependsOn: backend.otlp ? [backend.otlp.service, ...(has.loki ? [SERVICE_NAMES.loki] : [])] : [],
+    dependsOn: otlp ? [otlp.service, ...(has.loki ? [SERVICE_NAMES.loki] : [])] : [],
   };
 }
 

@@ -28,14 +28,15 @@ export function grafanaView(stack: Stack, has: Features, urls: { loki: string })
   const source = spanMetricsSource(stack);
   // The backend's datasource, when Grafana reads its traces (SigNoz keeps them to its own UI).
   const datasource = tracesDatasource(stack);
-  const reads = backendOf(stack.backend).render.grafana;
+  const backend = backendOf(stack.backend);
+  const reads = backend.render.grafana;
   const traces = datasource && reads ? { ...datasource, reads } : undefined;
   const tracesName = traces?.name ?? '';
   const tls = stack.tls.paths;
   const serviceTag = reads?.serviceTag ?? 'service.name';
-  // Loki's API, and the backend's when it says so (Tempo's), are HTTPS when the stack's TLS is on.
+  // Loki's API, and the backend's when it serves TLS (Tempo's), are HTTPS when the stack's TLS is on.
   const secureSources = tls
-    ? [...(traces?.reads.tls ? [tracesName] : []), ...(has.loki ? ['Loki'] : [])]
+    ? [...(traces && backend.tlsServer ? [tracesName] : []), ...(has.loki ? ['Loki'] : [])]
     : [];
   const trustsCa = secureSources.length > 0;
   return {
