@@ -4,7 +4,7 @@
  */
 import type { Stack } from '../model/normalize.js';
 import { STACK_SERVICE_NAMES } from '../model/service-names.js';
-import { describeNetworkError, type HttpResponse } from './http.js';
+import { describeNetworkError, request, type HttpResponse } from './http.js';
 
 const COLLECTOR = STACK_SERVICE_NAMES.collector;
 
@@ -40,6 +40,25 @@ export interface LookupContext {
 export interface ServiceSearch {
   url(service: string, sinceMs: number, untilMs: number): string;
   found(json: unknown): boolean;
+}
+
+/**
+ * A lookup by `GET <base><path>/<id>`, as Jaeger's api_v3 and Tempo's API answer it (404 until the trace is
+ * stored); `service` is the backend's, whose log the hint names.
+ */
+export function traceById(
+  context: LookupContext,
+  backend: string,
+  base: string,
+  path: string,
+  service: string,
+): TraceLookup {
+  return {
+    backend,
+    api: `GET ${base}${path}/{id}`,
+    find: (id, serviceName) => lookup(() => request(`${base}${path}/${id}`, options(context)), serviceName),
+    hint: `the collector accepted the span but ${backend} does not have it: look for export errors in ${logsCommand(context.stack, service)}`,
+  };
 }
 
 export function unpublished(backend: string, key: string): string {

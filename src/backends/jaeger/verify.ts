@@ -3,8 +3,7 @@
  * is stored), and `GET /api/v3/traces?query.service_name=…` for a service's recent spans.
  */
 import { hostForUrls } from '../../render/endpoints.js';
-import { request } from '../../verify/http.js';
-import { logsCommand, lookup, options, unpublished } from '../../verify/lookup.js';
+import { traceById, unpublished } from '../../verify/lookup.js';
 import type { BackendVerify } from '../backend.js';
 import { FACTS } from './facts.js';
 
@@ -13,13 +12,9 @@ export const VERIFY: BackendVerify = {
     const { stack } = context;
     const port = stack.exposure.ports.jaeger.ui;
     if (port === false) return { skip: unpublished(FACTS.title, 'jaeger.ui') };
-    const base = `http://${context.hostOf(FACTS.serviceNames.jaeger)}:${port}`;
-    return {
-      backend: FACTS.title,
-      api: `GET ${base}/api/v3/traces/{id}`,
-      find: (id, service) => lookup(() => request(`${base}/api/v3/traces/${id}`, options(context)), service),
-      hint: `the collector accepted the span but Jaeger does not have it: look for export errors in ${logsCommand(stack, FACTS.serviceNames.jaeger)}`,
-    };
+    const service = FACTS.serviceNames.jaeger;
+    const base = `http://${context.hostOf(service)}:${port}`;
+    return traceById(context, FACTS.title, base, '/api/v3/traces', service);
   },
   serviceSearch(stack) {
     const port = stack.exposure.ports.jaeger.ui;

@@ -3,8 +3,7 @@
  * (404 until the trace is stored), and a TraceQL search for a service's recent spans.
  */
 import { hostForUrls } from '../../render/endpoints.js';
-import { request } from '../../verify/http.js';
-import { logsCommand, lookup, options, unpublished } from '../../verify/lookup.js';
+import { traceById, unpublished } from '../../verify/lookup.js';
 import type { BackendVerify } from '../backend.js';
 import { FACTS } from './facts.js';
 
@@ -14,13 +13,9 @@ export const VERIFY: BackendVerify = {
     const port = stack.exposure.ports.tempo.api;
     if (port === false) return { skip: unpublished(FACTS.title, 'tempo.api') };
     const scheme = stack.tls.enabled ? 'https' : 'http';
-    const base = `${scheme}://${context.hostOf(FACTS.serviceNames.tempo)}:${port}`;
-    return {
-      backend: FACTS.title,
-      api: `GET ${base}/api/v2/traces/{id}`,
-      find: (id, service) => lookup(() => request(`${base}/api/v2/traces/${id}`, options(context)), service),
-      hint: `the collector accepted the span but Tempo does not have it: look for export errors in ${logsCommand(stack, FACTS.serviceNames.tempo)}`,
-    };
+    const service = FACTS.serviceNames.tempo;
+    const base = `${scheme}://${context.hostOf(service)}:${port}`;
+    return traceById(context, FACTS.title, base, '/api/v2/traces', service);
   },
   serviceSearch(stack) {
     const port = stack.exposure.ports.tempo.api;
