@@ -10,6 +10,7 @@ import { BACKENDS, PER_PROCESS_ATTRIBUTES } from './constants.js';
 import { BACKEND_LIST, backendOf, type BackendName } from '../backends/index.js';
 import type { StackParsed } from './schema.js';
 import { sectionDefaults } from './section-defaults.js';
+import { listed } from '../prose.js';
 import { atLeast, version } from './versions.js';
 
 export type FieldPath = (string | number)[];
@@ -117,7 +118,7 @@ const lokiFits: Rule = ({ stack, parsed, error, warn }) => {
     const others = BACKEND_LIST.filter((b) => !b.storesLogs).map((b) => b.name);
     error(
       ['loki', 'enabled'],
-      `applies to the ${others.join(' and ')} backends: ${backend.title} ${backend.storesLogs}`,
+      `applies to the ${listed(others)} backends: ${backend.title} ${backend.storesLogs}`,
     );
     return;
   }

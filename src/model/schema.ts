@@ -19,6 +19,7 @@ import { BACKENDS, DASHBOARDS, LOKI_INDEX_LABELS, SIGNALS, STACK_NAME_PATTERN } 
 import { IMAGES } from './images.js';
 import { BACKEND_LIST, type BackendName, type BackendOf } from '../backends/index.js';
 import { DEFAULT_HOST_PORTS } from './host-ports.js';
+import { listed } from '../prose.js';
 
 const identifier = z
   .string()
@@ -188,9 +189,7 @@ export const ScrapeJobSchema = z.strictObject({
 
 /** The backends that are so, named in prose: "Jaeger and Tempo". */
 const titles = (which: (b: (typeof BACKEND_LIST)[number]) => boolean) =>
-  BACKEND_LIST.filter(which)
-    .map((b) => b.title)
-    .join(' and ');
+  listed(BACKEND_LIST.filter(which).map((b) => b.title));
 
 export const LokiSchema = z
   .strictObject({
@@ -244,7 +243,7 @@ export const TlsSchema = z
       .boolean()
       .default(false)
       .describe(
-        `TLS on the collector's OTLP receivers and on ${[...TLS_BACKENDS.map((b) => `${b.title}'s`), "Loki's"].join(' and ')} endpoints.`,
+        `TLS on the collector's OTLP receivers and on ${listed([...TLS_BACKENDS.map((b) => `${b.title}'s`), "Loki's"])} endpoints.`,
       ),
     files: z
       .strictObject({
@@ -283,7 +282,7 @@ export const TlsSchema = z
       .default(false)
       .describe('Clients in the stack skip certificate verification. Only for debugging; validate warns.'),
   })
-  .describe(`TLS for OTLP, ${[...TLS_BACKENDS.map((b) => b.title), 'Loki'].join(' and ')}.`);
+  .describe(`TLS for OTLP, ${listed([...TLS_BACKENDS.map((b) => b.title), 'Loki'])}.`);
 
 export const PrometheusSchema = z
   .strictObject({

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Stack } from './normalize.js';
 import type { StackParsed } from './schema.js';
 import { BACKEND_LIST, type BackendName } from '../backends/index.js';
+import { listed } from '../prose.js';
 import { SERVICE_NAMES, type Role } from './services.js';
 
 export const GENERATED_TLS_DIR = 'tls';
@@ -26,13 +27,11 @@ export type TlsPaths = {
 } & { [S in Exclude<TlsServer, 'collector'>]?: CertificatePaths };
 
 /** Who reads the server keys, in prose: "the collector, Tempo and Loki" (they run as uid 10001). */
-export const KEY_READERS = [
+export const KEY_READERS = listed([
   'the collector',
   ...BACKEND_LIST.filter((b) => b.tlsServer).map((b) => b.title),
   'Loki',
-]
-  .join(', ')
-  .replace(/, ([^,]*)$/, ' and $1');
+]);
 
 /** The backend of the stack when it serves TLS with a certificate of its own (`tlsServer` in its facts). */
 function tlsBackend(components: readonly Role[]) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { totalMemoryMiB } from '../model/memory.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { backendOf } from '../backends/index.js';
+import { listed } from '../prose.js';
 import { BACKEND_NAMES } from '../model/constants.js';
 import { GENERATED_TLS_DIR } from '../model/tls.js';
 import { topologyDiagram } from './topology.js';
@@ -87,14 +88,13 @@ export function buildReadme(view: BaseView) {
     generatedCertificates: Boolean(tls?.caKey),
     tlsDir: `${stack.output}/${GENERATED_TLS_DIR}/`,
     yours: yoursOf(stack),
-    tlsServers: [
-      "The collector's OTLP receivers",
-      backend.tlsServer && `${backend.title}'s endpoints`,
-      view.has.loki && "Loki's API",
-    ]
-      .filter(Boolean)
-      .join(', ')
-      .replace(/, ([^,]*)$/, ' and $1'),
+    tlsServers: listed(
+      [
+        "The collector's OTLP receivers",
+        backend.tlsServer && `${backend.title}'s endpoints`,
+        view.has.loki && "Loki's API",
+      ].filter((server): server is string => Boolean(server)),
+    ),
     swarm:
       stack.target === 'swarm'
         ? {
