@@ -36,10 +36,12 @@ const idOf = (service: string) => `s_${service.replace(/-/g, '_')}`;
 export function topologyDiagram(stack: Stack): Diagram {
   const running = new Set(stack.services.map((s) => s.name));
   const appNetworks = stack.networks.applications.map((n) => n.name);
+  const backend = backendOf(stack.backend).render.diagram(stack);
+  const ports = servicePorts(stack, backend.ports);
   const nodes = stack.services.map((s) => ({
     id: idOf(s.name),
     lines: [
-      ...serviceLines(stack, s.name),
+      ...serviceLines(stack, s.name, ports[s.name] ?? []),
       // The collector joins every application network, so apps there reach it by name.
       ...(s.name === S.collector && appNetworks.length ? [`also on ${appNetworks.join(', ')}`] : []),
     ],
@@ -82,7 +84,7 @@ export function topologyDiagram(stack: Stack): Diagram {
   for (const app of apps) {
     edges.push({ from: app.id, to: idOf(S.collector), label: `${sent}, ${app.sends}`, dotted: false });
   }
-  for (const e of backendOf(stack.backend).render.diagram(stack).edges) edge(e.from, e.to, e.label, e.dotted);
+  for (const e of backend.edges) edge(e.from, e.to, e.label, e.dotted);
   edge(S.collector, S.loki, 'logs (OTLP HTTP)');
   edge(S.loki, S.grafana, 'log search');
   edge(
@@ -96,24 +98,26 @@ export function topologyDiagram(stack: Stack): Diagram {
   return { groups, loose, edges };
 }
 
-/** The service's name, its ports on the networks, and where they are published on the host. */
-function serviceLines(stack: Stack, service: string): string[] {
+type Port = { what: string; port: number; host: number | false };
+
+/** Each service's ports on the networks, and where they are published on the host (false: not). */
+function servicePorts(stack: Stack, backend: Record<string, Port[]>): Record<string, Port[]> {
   const published = stack.exposure.ports;
-  type Port = { what: string; port: number; host: number | false };
-  const ports =
-    (
-      {
-        [S.collector]: [
-          { what: 'OTLP gRPC', port: stack.collector.otlp.grpcPort, host: published.collector.otlpGrpc },
-          { what: 'OTLP HTTP', port: stack.collector.otlp.httpPort, host: published.collector.otlpHttp },
-          { what: 'health', port: INTERNAL_PORTS.collectorHealth, host: published.collector.health },
-        ],
-        ...backendOf(stack.backend).render.diagram(stack).ports,
-        [S.loki]: [{ what: 'API', port: INTERNAL_PORTS.lokiHttp, host: published.loki.api }],
-        [S.prometheus]: [{ what: 'UI', port: INTERNAL_PORTS.prometheus, host: published.prometheus.ui }],
-        [S.grafana]: [{ what: 'UI', port: INTERNAL_PORTS.grafana, host: published.grafana.ui }],
-      } as Record<string, Port[]>
-    )[service] ?? [];
+  return {
+    [S.collector]: [
+      { what: 'OTLP gRPC', port: stack.collector.otlp.grpcPort, host: published.collector.otlpGrpc },
+      { what: 'OTLP HTTP', port: stack.collector.otlp.httpPort, host: published.collector.otlpHttp },
+      { what: 'health', port: INTERNAL_PORTS.collectorHealth, host: published.collector.health },
+    ],
+    ...backend,
+    [S.loki]: [{ what: 'API', port: INTERNAL_PORTS.lokiHttp, host: published.loki.api }],
+    [S.prometheus]: [{ what: 'UI', port: INTERNAL_PORTS.prometheus, host: published.prometheus.ui }],
+    [S.grafana]: [{ what: 'UI', port: INTERNAL_PORTS.grafana, host: published.grafana.ui }],
+  };
+}
+
+/** The service's name, its ports on the networks, and where they are published on the host. */
+function serviceLines(stack: Stack, service: string, ports: Port[]): string[] {
   // On a Swarm, ports are published on the nodes, if at all (swarm.publish).
   const swarm = stack.target === 'swarm';
   const bind = swarm
