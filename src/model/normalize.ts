@@ -19,7 +19,6 @@ import { memoryLimits } from './memory.js';
 import { builtInScrapeJobs, type BuiltInScrapeJob } from './scrape-jobs.js';
 
 export { SERVICE_NAMES, type Role } from './services.js';
-export { DEFAULT_HOST_PORTS };
 export { normalPath };
 
 export type HostPort = number | false;

@@ -15,7 +15,7 @@ import {
   type TraceLookup,
 } from './lookup.js';
 
-export { LookupRefused, type Lookup, type LookupContext } from './lookup.js';
+export { LookupRefused } from './lookup.js';
 
 /** How to ask this stack's backend for a trace by id, or why it cannot be asked from this machine. */
 export async function traceLookup(context: LookupContext): Promise<TraceLookup | { skip: string }> {
