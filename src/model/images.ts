@@ -1,21 +1,13 @@
 import { BACKEND_IMAGES } from '../backends/index.js';
+import { COMPONENT_IMAGES } from '../components/index.js';
 
 /**
- * Every image stackgen can run, and the version it pins by default. The presets in `stacks/` spell the
+ * Every image stackgen can run, and the version it pins by default: the stack's own parts' (in their folders,
+ * src/components/<name>/facts.ts) and the backends' (src/backends/<name>/facts.ts). The presets in `stacks/` spell the
  * versions of their backend out (a test keeps them equal), so a user's stack file shows every pin in one
  * place and an upgrade is a one-line change there.
  */
-const STACK_IMAGES = {
-  // The newest release of each that was read and checked against the rest of the set. Where each pin
-  // comes from, and which newer releases wait to be checked, is in the README ("Version pins"). The
-  // backends' own are in their folders (src/backends/<name>/index.ts).
-  collector: { repository: 'otel/opentelemetry-collector-contrib', version: '0.159.0' },
-  loki: { repository: 'grafana/loki', version: '3.7.6' },
-  prometheus: { repository: 'prom/prometheus', version: 'v3.14.0' },
-  grafana: { repository: 'grafana/grafana', version: '13.2.0' },
-} as const;
-
-export const IMAGES = { ...STACK_IMAGES, ...BACKEND_IMAGES };
+export const IMAGES = { ...COMPONENT_IMAGES, ...BACKEND_IMAGES };
 
 export type ImageKey = keyof typeof IMAGES;
 

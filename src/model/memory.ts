@@ -4,7 +4,7 @@
  */
 import { backendOf, type BackendName } from '../backends/index.js';
 import type { Stack } from './normalize.js';
-import { SERVICE_NAMES } from './services.js';
+import { COMPONENT_LIST } from '../components/index.js';
 
 /** What the limits are worked out from (normalize does it once: `stack.memoryMiB`). */
 type MemoryInputs = Pick<Stack, 'backend' | 'collector' | 'loki' | 'prometheus' | 'grafana' | 'services'> &
@@ -13,10 +13,7 @@ type MemoryInputs = Pick<Stack, 'backend' | 'collector' | 'loki' | 'prometheus' 
 export function memoryLimits(stack: MemoryInputs): Record<string, number> {
   const backend = backendOf(stack.backend);
   const configured: Record<string, number> = {
-    [SERVICE_NAMES.collector]: stack.collector.memoryLimitMiB,
-    [SERVICE_NAMES.loki]: stack.loki.memoryLimitMiB,
-    [SERVICE_NAMES.prometheus]: stack.prometheus.memoryLimitMiB,
-    [SERVICE_NAMES.grafana]: stack.grafana.memoryLimitMiB,
+    ...Object.fromEntries(COMPONENT_LIST.map((c) => [c.serviceName, stack[c.name].memoryLimitMiB])),
     ...backend.memoryMiB(stack[stack.backend]),
   };
   return Object.fromEntries(

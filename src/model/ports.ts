@@ -1,13 +1,9 @@
-/** Ports inside the containers (the upstream defaults). */
+import { COMPONENT_PORTS } from '../components/index.js';
+
+/** Ports inside the containers (the upstream defaults): the stack's own parts' (src/components/<name>/facts.ts). */
 export const INTERNAL_PORTS = {
-  collectorHealth: 13133,
-  collectorTelemetry: 8888,
-  collectorPrometheusExporter: 8889,
+  ...COMPONENT_PORTS,
   /** OTLP/gRPC of the trace backend (Jaeger or Tempo), which only the collector uses. */
   backendOtlpGrpc: 4317,
   backendOtlpHttp: 4318,
-  lokiHttp: 3100,
-  lokiGrpc: 9095,
-  prometheus: 9090,
-  grafana: 3000,
 } as const;

@@ -19,6 +19,7 @@ import { BACKENDS, DASHBOARDS, LOKI_INDEX_LABELS, SIGNALS, STACK_NAME_PATTERN } 
 import { IMAGES } from './images.js';
 import { BACKEND_LIST, type BackendName, type BackendOf } from '../backends/index.js';
 import { DEFAULT_HOST_PORTS } from './host-ports.js';
+import { COMPONENT_HOST_PORTS } from '../components/index.js';
 import { listed } from '../prose.js';
 
 const identifier = z
@@ -415,43 +416,31 @@ export const AppSchema = z.strictObject({
     ),
 });
 
-/** A backend's host ports, each key optional: what `exposure.ports.<backend>` accepts. */
-const backendPorts = Object.fromEntries(
-  BACKEND_LIST.map((b) => [
-    b.name,
-    z
-      .strictObject(
-        Object.fromEntries(Object.keys(b.hostPorts.defaults).map((key) => [key, hostPort.optional()])),
-      )
-      .optional()
-      .describe(b.hostPorts.description),
-  ]),
-) as {
-  [N in BackendName]: z.ZodOptional<
-    z.ZodObject<
-      { [K in keyof BackendOf<N>['hostPorts']['defaults']]: z.ZodOptional<typeof hostPort> },
-      z.core.$strict
-    >
-  >;
+/** A part's or backend's host ports, each key optional: what `exposure.ports.<name>` accepts. */
+const hostPortsOf = <Ports extends Readonly<Record<string, number>>>(ports: {
+  defaults: Ports;
+  description: string;
+}) =>
+  z
+    .strictObject(
+      Object.fromEntries(Object.keys(ports.defaults).map((key) => [key, hostPort.optional()])) as {
+        [K in keyof Ports]: z.ZodOptional<typeof hostPort>;
+      },
+    )
+    .optional()
+    .describe(ports.description);
+
+const backendPorts = Object.fromEntries(BACKEND_LIST.map((b) => [b.name, hostPortsOf(b.hostPorts)])) as {
+  [N in BackendName]: ReturnType<typeof hostPortsOf<BackendOf<N>['hostPorts']['defaults']>>;
 };
 
 const ExposurePortsSchema = z
   .strictObject({
-    collector: z
-      .strictObject({
-        otlpGrpc: hostPort.optional(),
-        otlpHttp: hostPort.optional(),
-        health: hostPort.optional(),
-      })
-      .optional()
-      .describe('OTLP gRPC (4317), OTLP HTTP (4318) and the health endpoint (13133).'),
+    collector: hostPortsOf(COMPONENT_HOST_PORTS.collector),
     ...backendPorts,
-    loki: z.strictObject({ api: hostPort.optional() }).optional().describe('Loki push and query API (3100).'),
-    prometheus: z
-      .strictObject({ ui: hostPort.optional() })
-      .optional()
-      .describe('Prometheus UI and API (9090).'),
-    grafana: z.strictObject({ ui: hostPort.optional() }).optional().describe('Grafana (3000).'),
+    loki: hostPortsOf(COMPONENT_HOST_PORTS.loki),
+    prometheus: hostPortsOf(COMPONENT_HOST_PORTS.prometheus),
+    grafana: hostPortsOf(COMPONENT_HOST_PORTS.grafana),
   })
   .prefault({})
   .describe(

@@ -5,14 +5,14 @@
  */
 import { BACKEND_LIST, BACKEND_SERVICE_NAMES, backendOf, type BackendName } from '../backends/index.js';
 import type { ImageKey } from './images.js';
-import { STACK_SERVICE_NAMES } from './service-names.js';
+import { COMPONENT_SERVICE_NAMES } from '../components/index.js';
 import type { BackendSections } from './normalize.js';
 
 /** The parts of a stack a user configures and reaches (the stack file's sections and exposure keys). */
 export type Role = 'collector' | BackendName | 'loki' | 'prometheus' | 'grafana';
 
 /** Compose service name of each role. Fixed: apps reach the collector by this name on every backend. */
-export const SERVICE_NAMES = { ...STACK_SERVICE_NAMES, ...BACKEND_SERVICE_NAMES } as const;
+export const SERVICE_NAMES = { ...COMPONENT_SERVICE_NAMES, ...BACKEND_SERVICE_NAMES } as const;
 
 export interface ServiceSpec {
   name: string;

@@ -3,10 +3,10 @@
  * a lookup by trace id, a search for a service's spans, and the shapes their answers are read in.
  */
 import type { Stack } from '../model/normalize.js';
-import { STACK_SERVICE_NAMES } from '../model/service-names.js';
+import { COMPONENT_SERVICE_NAMES } from '../components/index.js';
 import { describeNetworkError, request, type HttpResponse } from './http.js';
 
-const COLLECTOR = STACK_SERVICE_NAMES.collector;
+const COLLECTOR = COMPONENT_SERVICE_NAMES.collector;
 
 export interface Lookup {
   found: boolean;

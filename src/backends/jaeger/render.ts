@@ -1,5 +1,5 @@
 /** Jaeger v2: the view its templates (templates/jaeger/) print, and its entry among the components. */
-import { STACK_SERVICE_NAMES } from '../../model/service-names.js';
+import { COMPONENT_SERVICE_NAMES } from '../../components/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import type { Stack } from '../../model/normalize.js';
 import { publisher, wgetCheck, type Features } from '../../render/views/common.js';
@@ -7,7 +7,7 @@ import { runs, yaml } from '../../render/component.js';
 import type { BackendRender } from '../backend.js';
 import { FACTS } from './facts.js';
 
-const PROMETHEUS_URL = `http://${STACK_SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
+const PROMETHEUS_URL = `http://${COMPONENT_SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
 
 /**
  * A copy of `service.name` the collector adds to what it sends Jaeger. Jaeger v2's query API v1, which
@@ -67,8 +67,8 @@ export const RENDER: BackendRender = {
       ],
     },
     edges: [
-      { from: STACK_SERVICE_NAMES.collector, to: FACTS.serviceNames.jaeger, label: 'traces' },
-      { from: FACTS.serviceNames.jaeger, to: STACK_SERVICE_NAMES.grafana, label: 'trace search' },
+      { from: COMPONENT_SERVICE_NAMES.collector, to: FACTS.serviceNames.jaeger, label: 'traces' },
+      { from: FACTS.serviceNames.jaeger, to: COMPONENT_SERVICE_NAMES.grafana, label: 'trace search' },
     ],
   }),
   otlp: { service: FACTS.serviceNames.jaeger, port: INTERNAL_PORTS.backendOtlpGrpc },

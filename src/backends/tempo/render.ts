@@ -1,5 +1,5 @@
 /** Grafana Tempo 3: the view its templates (templates/tempo/) print, and its entry among the components. */
-import { STACK_SERVICE_NAMES } from '../../model/service-names.js';
+import { COMPONENT_SERVICE_NAMES } from '../../components/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import type { Stack } from '../../model/normalize.js';
 import { healthcheck, publisher, readOnlyMount, type Features } from '../../render/views/common.js';
@@ -7,7 +7,7 @@ import { runs, yaml } from '../../render/component.js';
 import type { BackendRender } from '../backend.js';
 import { FACTS } from './facts.js';
 
-const PROMETHEUS_URL = `http://${STACK_SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
+const PROMETHEUS_URL = `http://${COMPONENT_SERVICE_NAMES.prometheus}:${INTERNAL_PORTS.prometheus}`;
 
 /** Where Tempo finds its TLS files inside its container. */
 const TEMPO_TLS_DIR = '/etc/tempo/tls';
@@ -112,17 +112,17 @@ export const RENDER: BackendRender = {
       ports: { [tempo]: [{ what: 'API', port: FACTS.ports.http, host: stack.exposure.ports.tempo.api }] },
       edges: [
         { from: tempoInit, to: tempo, label: 'owns the data volume', dotted: true },
-        { from: STACK_SERVICE_NAMES.collector, to: tempo, label: 'traces' },
+        { from: COMPONENT_SERVICE_NAMES.collector, to: tempo, label: 'traces' },
         ...(generated.some(Boolean)
           ? [
               {
                 from: tempo,
-                to: STACK_SERVICE_NAMES.prometheus,
+                to: COMPONENT_SERVICE_NAMES.prometheus,
                 label: `${generated.filter(Boolean).join(', ')} (remote write)`,
               },
             ]
           : []),
-        { from: tempo, to: STACK_SERVICE_NAMES.grafana, label: 'trace search' },
+        { from: tempo, to: COMPONENT_SERVICE_NAMES.grafana, label: 'trace search' },
       ],
     };
   },
