@@ -11,8 +11,8 @@ import type { Io } from '../io.js';
 import type { Component } from '../render/component.js';
 import type { Secret } from '../render/secret-names.js';
 import type { SpanMetricsSource } from '../render/span-metrics.js';
-import type { Pipeline } from '../render/views/collector.js';
-import type { Features } from '../render/views/common.js';
+import type { Pipeline } from '../components/collector/render.js';
+import type { Features } from '../render/common.js';
 import type { LookupContext, ServiceSearch, TraceLookup } from '../verify/lookup.js';
 
 /** An image a stack may run, and the tag pinned by default. */

@@ -1,21 +1,20 @@
 /**
  * The parts of a generated stack, in the order compose.yaml lists their services. Each is described in one
- * place, its module under views/ (a trace backend's under src/backends/<name>/): its view (what its
- * templates print) and its entry (when it runs, the files it renders with what the stack's README says of
- * them, its named volumes, its compose services, its endpoints). renderStack, the README, `up`, `status` and
- * `down` loop over this list; a new component is its module, its templates and one line here (a backend's
- * line is in src/backends/index.ts).
+ * place, its folder src/components/<name>/ (a trace backend's src/backends/<name>/), whose `render.ts` holds
+ * its view (what its templates print) and its entry (when it runs, the files it renders with what the
+ * stack's README says of them, its named volumes, its compose services, its endpoints). renderStack, the
+ * README, `up`, `status` and `down` loop over this list (a backend's line is in src/backends/index.ts).
  */
 import type { Stack } from '../model/normalize.js';
 import { yaml, type Component, type ComponentFile, type EndpointContext } from './component.js';
 import { hostForUrls, type Endpoint } from './endpoints.js';
 import type { BaseView } from './view.js';
 import { BACKEND_LIST } from '../backends/index.js';
-import { APPS } from './views/apps.js';
-import { COLLECTOR } from './views/collector.js';
-import { GRAFANA } from './views/grafana.js';
-import { LOKI } from './views/loki.js';
-import { PROMETHEUS } from './views/prometheus.js';
+import { APPS } from '../components/apps/render.js';
+import { COLLECTOR } from '../components/collector/render.js';
+import { GRAFANA } from '../components/grafana/render.js';
+import { LOKI } from '../components/loki/render.js';
+import { PROMETHEUS } from '../components/prometheus/render.js';
 import { swarmStackFile } from './swarm.js';
 
 export type { ComponentFile, EndpointContext };

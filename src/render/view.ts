@@ -1,20 +1,20 @@
 /**
  * The view: everything templates print, computed once from the Stack. Decisions (which pipelines,
- * which ports, which volumes) are made in code, a module per component under views/; templates only
- * lay them out.
+ * which ports, which volumes) are made in code, in each component's `render.ts` (src/components/<name>/,
+ * src/backends/<name>/); templates only lay them out.
  */
 import path from 'node:path';
 import { INTERNAL_PORTS } from '../model/ports.js';
 import type { Stack } from '../model/normalize.js';
 import { BACKEND_LIST, backendOf } from '../backends/index.js';
-import { appsView } from './views/apps.js';
-import { collectorView } from './views/collector.js';
+import { appsView } from '../components/apps/render.js';
+import { collectorView } from '../components/collector/render.js';
 import { stackVolumes } from './components.js';
 import { featuresOf, type Features } from './features.js';
-import type { PortView } from './views/common.js';
-import { grafanaView } from './views/grafana.js';
-import { lokiView } from './views/loki.js';
-import { prometheusView } from './views/prometheus.js';
+import type { PortView } from './common.js';
+import { grafanaView } from '../components/grafana/render.js';
+import { lokiView } from '../components/loki/render.js';
+import { prometheusView } from '../components/prometheus/render.js';
 import { STACKGEN_ENV_ID, type Secret } from './secret-names.js';
 
 export type { PortView };

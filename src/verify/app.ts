@@ -9,7 +9,7 @@
 import { containerIds, execInContainer, inspectContainers } from '../docker/engine.js';
 import { SERVICE_NAMES, type App, type Stack } from '../model/normalize.js';
 import { otelEnvironment } from '../render/otel-env.js';
-import { appUpCommand } from '../render/views/apps.js';
+import { appUpCommand } from '../components/apps/render.js';
 import { serviceSearch } from './backends.js';
 import { describeNetworkError, request } from './http.js';
 

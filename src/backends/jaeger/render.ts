@@ -2,7 +2,7 @@
 import { COMPONENT_SERVICE_NAMES } from '../../components/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import type { Stack } from '../../model/normalize.js';
-import { publisher, wgetCheck, type Features } from '../../render/views/common.js';
+import { publisher, wgetCheck, type Features } from '../../render/common.js';
 import { runs, yaml } from '../../render/component.js';
 import type { BackendRender } from '../backend.js';
 import { FACTS } from './facts.js';

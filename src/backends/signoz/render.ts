@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { normalPath } from '../../model/normal-path.js';
 import type { Stack } from '../../model/normalize.js';
-import { healthcheck, publisher, readOnlyMount, type Features } from '../../render/views/common.js';
+import { healthcheck, publisher, readOnlyMount, type Features } from '../../render/common.js';
 import { runs, yaml } from '../../render/component.js';
-import type { Pipeline } from '../../render/views/collector.js';
+import type { Pipeline } from '../../components/collector/render.js';
 import type { BackendRender } from '../backend.js';
 import { FACTS } from './facts.js';
 import { signozSecrets } from './secrets.js';

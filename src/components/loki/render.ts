@@ -5,8 +5,8 @@
  */
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
-import { runs, yaml, type Component } from '../component.js';
-import { healthcheck, publisher, readOnlyMount } from './common.js';
+import { runs, yaml, type Component } from '../../render/component.js';
+import { healthcheck, publisher, readOnlyMount } from '../../render/common.js';
 
 /** Where Loki finds its TLS files inside its container. */
 const TLS_DIR = '/etc/loki/tls';

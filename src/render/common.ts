@@ -2,9 +2,9 @@
  * What every part of the view shares: how a port is published, mounted, checked. Which features are on is
  * features.ts.
  */
-import type { Stack } from '../../model/normalize.js';
+import type { Stack } from '../model/normalize.js';
 
-export type { Features } from '../features.js';
+export type { Features } from './features.js';
 
 export interface PortView {
   target: number;

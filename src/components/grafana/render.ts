@@ -13,10 +13,14 @@ import {
   DASHBOARD_SCHEMA_VERSION,
   logsPanel,
   redDashboardPanels,
-} from '../dashboards.js';
-import { allSpanMetricsSources, spanMetricsSource, type SpanMetricsSource } from '../span-metrics.js';
-import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
-import { runs, yaml, type Component, type ComponentFile } from '../component.js';
+} from './dashboards.js';
+import {
+  allSpanMetricsSources,
+  spanMetricsSource,
+  type SpanMetricsSource,
+} from '../../render/span-metrics.js';
+import { publisher, readOnlyMount, wgetCheck, type Features } from '../../render/common.js';
+import { runs, yaml, type Component, type ComponentFile } from '../../render/component.js';
 
 /** Where Grafana finds the stack's CA inside its container. */
 const CA_FILE = '/etc/grafana/tls/ca.crt';

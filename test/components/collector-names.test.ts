@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectorComponentNames } from '../../src/render/collector-names.js';
+import { collectorComponentNames } from '../../src/components/collector/names.js';
 
 describe('collector component names by version', () => {
   it.each([

@@ -4,8 +4,8 @@
  * show on Prometheus' Alerts page and in Grafana; no Alertmanager is run (add one to be notified).
  * The collector's metric names carry `_total` or unit suffixes in some versions, so names match both.
  */
-import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { COLLECTOR_JOB } from '../model/scrape-jobs.js';
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { COLLECTOR_JOB } from '../../model/scrape-jobs.js';
 
 export interface AlertRule {
   alert: string;

@@ -1,11 +1,11 @@
 /** The collector (otelcol-contrib): its service, its config's pipelines, its TLS, and its entry (COLLECTOR). */
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import { collectorComponentNames, type CollectorNames } from '../collector-names.js';
+import { collectorComponentNames, type CollectorNames } from './names.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import type { BackendRender } from '../../backends/backend.js';
 import { backendOf } from '../../backends/index.js';
-import { publisher, readOnlyMount, type Features } from './common.js';
-import { runs, yaml, type Component } from '../component.js';
+import { publisher, readOnlyMount, type Features } from '../../render/common.js';
+import { runs, yaml, type Component } from '../../render/component.js';
 
 export interface Pipeline {
   name: string;

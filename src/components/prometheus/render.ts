@@ -6,9 +6,9 @@ import path from 'node:path';
 import { backendOf } from '../../backends/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
-import { alertRules } from '../alert-rules.js';
-import { publisher, readOnlyMount, wgetCheck, type Features } from './common.js';
-import { runs, yaml, type Component } from '../component.js';
+import { alertRules } from './alert-rules.js';
+import { publisher, readOnlyMount, wgetCheck, type Features } from '../../render/common.js';
+import { runs, yaml, type Component } from '../../render/component.js';
 
 /** Where Prometheus finds the stack's CA inside its container. */
 const CA_FILE = '/etc/prometheus/tls/ca.crt';

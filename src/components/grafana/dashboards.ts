@@ -2,8 +2,8 @@
  * The built-in Grafana dashboards as data: panels and PromQL. Templates under
  * templates/grafana/dashboards lay them out as dashboard JSON.
  */
-import { COLLECTOR_JOB } from '../model/scrape-jobs.js';
-import type { SpanMetricsSource } from './span-metrics.js';
+import { COLLECTOR_JOB } from '../../model/scrape-jobs.js';
+import type { SpanMetricsSource } from '../../render/span-metrics.js';
 
 /** Dashboard JSON model version the panels are written for; Grafana migrates older ones on load. */
 export const DASHBOARD_SCHEMA_VERSION = 41;

@@ -1,9 +1,9 @@
 /** The override file of each app: the networks it joins and where its SDK sends; and the apps' entry (APPS). */
 import type { App, Stack } from '../../model/normalize.js';
-import { APP_CA_FILE, otelEnvironment } from '../otel-env.js';
-import { readOnlyMount } from './common.js';
+import { APP_CA_FILE, otelEnvironment } from '../../render/otel-env.js';
+import { readOnlyMount } from '../../render/common.js';
 import path from 'node:path';
-import type { Component } from '../component.js';
+import type { Component } from '../../render/component.js';
 
 export function appsView(stack: Stack) {
   const tls = stack.tls.paths;
