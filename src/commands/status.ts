@@ -11,7 +11,7 @@ import {
 } from '../docker/compose.js';
 import type { CommandContext } from '../io.js';
 import { projectServices, SERVICE_NAMES } from '../model/normalize.js';
-import { probeCollector } from '../runtime/health.js';
+import { probeCollector } from '../components/collector/health.js';
 import { describeState, isUp } from '../runtime/progress.js';
 import { describeLeftover, leftoverProjects } from '../runtime/leftover-projects.js';
 import { selectStack } from '../runtime/select-stack.js';

@@ -11,7 +11,7 @@ import { OperationError } from '../errors.js';
 import type { CommandContext, Io } from '../io.js';
 import { readSecrets } from '../output/secrets.js';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { probeCollector, probeCollectorFromHost, type Probe } from '../runtime/health.js';
+import { probeCollector, probeCollectorFromHost, type Probe } from '../components/collector/health.js';
 import { findApp, selectStack } from '../runtime/select-stack.js';
 import { publishedHosts } from '../runtime/swarm.js';
 import { hostForUrls } from '../render/endpoints.js';

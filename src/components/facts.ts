@@ -20,4 +20,6 @@ export interface ComponentFacts {
   readonly ports: Readonly<Record<string, number>>;
   /** What it publishes on the host: the upstream port per `exposure.ports.<name>` key, and what they are. */
   readonly hostPorts: { readonly defaults: Readonly<Record<string, number>>; readonly description: string };
+  /** Its Grafana datasource, when Grafana reads it (a fixed uid, which dashboards and links name). */
+  readonly datasource?: { readonly uid: string; readonly name: string; readonly type: string };
 }

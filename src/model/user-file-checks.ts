@@ -5,7 +5,7 @@
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Issue } from '../errors.js';
-import { dashboardUid, stackDatasources } from './grafana.js';
+import { dashboardUid, stackDatasources } from '../components/grafana/datasources.js';
 import { locate, type Source } from './locate.js';
 import type { Stack } from './normalize.js';
 import { didYouMean } from './rules.js';

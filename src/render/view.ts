@@ -18,7 +18,6 @@ import { prometheusView } from '../components/prometheus/render.js';
 import { STACKGEN_ENV_ID, type Secret } from './secret-names.js';
 
 export type { PortView };
-export { DATASOURCE_UIDS } from '../model/grafana.js';
 
 export function buildView(stack: Stack) {
   const has = featuresOf(stack);

@@ -10,7 +10,7 @@ import { OperationError } from '../errors.js';
 import type { Io } from '../io.js';
 import { takeOverInterrupts } from '../lock.js';
 import { projectServices, SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { waitForCollector } from './health.js';
+import { waitForCollector } from '../components/collector/health.js';
 import { describeState, isUp, Progress } from './progress.js';
 
 export interface StartOptions {

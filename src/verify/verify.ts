@@ -9,16 +9,18 @@
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
 import { BACKEND_NAMES } from '../model/constants.js';
-import type { Probe } from '../runtime/health.js';
+import type { Probe } from '../components/collector/health.js';
 import { otelEnvironment, publishedOtlpPort, type Protocol } from '../render/otel-env.js';
 import { allSpanMetricsSources } from '../render/span-metrics.js';
 import { backendOf } from '../backends/index.js';
-import { stackDatasources } from '../model/grafana.js';
-import { logLookup, LookupRefused, traceLookup } from './backends.js';
-import { describeNetworkError, request } from './http.js';
+import { datasourcesHealth } from '../components/grafana/verify.js';
+import { logLookup } from '../components/loki/verify.js';
+import { scrapeTargets, seriesLookup } from '../components/prometheus/verify.js';
+import { LookupRefused, traceLookup } from './backends.js';
+import { describeNetworkError } from './http.js';
+import { fail, pass, skip, sleep, type Outcome } from './outcome.js';
 import { LogsRejected, sendSyntheticLog, sendSyntheticSpan, SpansRejected } from './otlp.js';
-import { scrapeTargets } from './scrape-targets.js';
-import { APP_HOPS, verifyApp, type AppHopId } from './app.js';
+import { APP_HOPS, verifyApp, type AppHopId } from '../components/apps/verify.js';
 import type { App } from '../model/normalize.js';
 
 export type HopId =
@@ -32,17 +34,12 @@ export type HopId =
   | 'logs'
   | AppHopId;
 
-export interface HopResult {
+export interface HopResult extends Outcome {
   id: HopId;
   /** 1 to 7, as the hops are numbered in the README; both OTLP hops are 2. */
   step: number;
   name: string;
-  /** "skip": the hop does not apply to this stack, cannot be asked from here, or an earlier hop failed. */
-  status: 'pass' | 'fail' | 'skip';
   seconds: number;
-  detail: string;
-  /** What to look at, when it failed. */
-  hint?: string;
 }
 
 export interface VerifyReport {
@@ -126,7 +123,7 @@ export async function verifyStack(context: VerifyContext): Promise<VerifyReport>
   record('otlp-grpc', await timed(() => sendSpan(context, 'grpc', service, report)));
   record('backend', await timed(() => backendHas(context, report, deadline)));
   record('span-metrics', await timed(() => spanMetrics(context, report, deadline)));
-  record('grafana', await timed(() => grafanaDatasources(context)));
+  record('grafana', await timed(() => datasourcesHealth(context)));
   record(
     'scrape-targets',
     await timed(() => scrapeTargets(stack, context.hostOf(SERVICE_NAMES.prometheus), deadline)),
@@ -190,12 +187,6 @@ const HOPS: Record<Exclude<HopId, AppHopId>, { step: number; name: string }> = {
   'scrape-targets': { step: 6, name: 'your scrape targets' },
   logs: { step: 7, name: 'log record in Loki' },
 };
-
-type Outcome = Pick<HopResult, 'status' | 'detail' | 'hint'>;
-
-const pass = (detail: string): Outcome => ({ status: 'pass', detail });
-const skip = (detail: string): Outcome => ({ status: 'skip', detail });
-const fail = (detail: string, hint?: string): Outcome => ({ status: 'fail', detail, hint });
 
 async function timed(run: () => Promise<Outcome>): Promise<Outcome & { seconds: number }> {
   const start = performance.now();
@@ -298,27 +289,18 @@ async function spanMetrics(context: VerifyContext, report: VerifyReport, deadlin
   const backend = backendOf(stack.backend);
   if (backend.keepsSpanMetrics) return skip(`${backend.title} ${backend.keepsSpanMetrics}`);
   if (sources.length === 0) return skip('span metrics are off in this stack');
-  if (!stack.components.includes('prometheus')) return skip('Prometheus does not run in this stack');
+  const prometheus = seriesLookup(stack, context.hostOf(SERVICE_NAMES.prometheus));
+  if ('skip' in prometheus) return skip(prometheus.skip);
   if (Object.keys(report.traceIds).length === 0) return skip('not run: the collector accepted no span');
-  const port = stack.exposure.ports.prometheus.ui;
-  if (port === false)
-    return skip('Prometheus is not published to this machine (exposure.ports.prometheus.ui is false)');
-  const base = `http://${context.hostOf(SERVICE_NAMES.prometheus)}:${port}`;
+  const { base } = prometheus;
   const queries = sources.map((s) => `${s.calls}{${s.serviceLabel}="${report.service}"}`);
   const pending = new Set(queries);
   let last = '';
   for (;;) {
     for (const query of pending) {
-      try {
-        const response = await request(`${base}/api/v1/query?query=${encodeURIComponent(query)}`, {
-          timeoutMs: 5000,
-        });
-        const result = (response.json as { data?: { result?: unknown[] } })?.data?.result;
-        if (response.status === 200 && Array.isArray(result) && result.length > 0) pending.delete(query);
-        else last = response.status === 200 ? 'no series yet' : `answered ${response.status}`;
-      } catch (error) {
-        last = describeNetworkError(error);
-      }
+      const result = await prometheus.find(query);
+      if (result.found) pending.delete(query);
+      else last = result.detail;
     }
     if (pending.size === 0) return pass(`series found: ${queries.join(', ')}`);
     if (Date.now() >= deadline) break;
@@ -330,58 +312,6 @@ async function spanMetrics(context: VerifyContext, report: VerifyReport, deadlin
     `they come from ${origin.join(' and ')}; look at the targets on ${base}/targets, ` +
       `or give it longer with --timeout (a scrape every ${stack.prometheus.scrapeInterval})`,
   );
-}
-
-async function grafanaDatasources({ stack, secrets, hostOf }: VerifyContext): Promise<Outcome> {
-  if (!stack.components.includes('grafana')) return skip('Grafana does not run in this stack');
-  const port = stack.exposure.ports.grafana.ui;
-  if (port === false)
-    return skip('Grafana is not published to this machine (exposure.ports.grafana.ui is false)');
-  const password = secrets.GRAFANA_ADMIN_PASSWORD;
-  if (!password) {
-    return fail(
-      `GRAFANA_ADMIN_PASSWORD is missing from ${stack.output}/.env`,
-      `run "stackgen generate ${stack.sourceFile}"`,
-    );
-  }
-  const base = `http://${hostOf(SERVICE_NAMES.grafana)}:${port}`;
-  const headers = {
-    authorization: `Basic ${Buffer.from(`${stack.grafana.adminUser}:${password}`).toString('base64')}`,
-  };
-  const expected = stackDatasources(stack).map((d) => d.uid);
-  const healthy: string[] = [];
-  const problems: string[] = [];
-  try {
-    for (const uid of expected) {
-      const response = await request(`${base}/api/datasources/uid/${uid}/health`, {
-        headers,
-        timeoutMs: 10000,
-      });
-      const body = response.json as { status?: string; message?: string } | undefined;
-      if (response.status === 401) {
-        return fail(
-          `Grafana refused the user "${stack.grafana.adminUser}" with the password from .env (401)`,
-          'Grafana keeps the admin password of its first start (in its data volume); if .env changed since, ' +
-            `reset it: docker compose -f ${stack.output}/compose.yaml exec grafana grafana cli admin reset-admin-password "<GRAFANA_ADMIN_PASSWORD>"`,
-        );
-      }
-      if (response.status === 200 && body?.status === 'OK') healthy.push(uid);
-      else if (response.status === 404) problems.push(`${uid}: not provisioned`);
-      else problems.push(`${uid}: ${body?.message ?? `answered ${response.status}`}`);
-    }
-  } catch (error) {
-    return fail(
-      `Grafana does not answer at ${base}: ${describeNetworkError(error)}`,
-      `"stackgen status ${stack.name}"`,
-    );
-  }
-  if (problems.length) {
-    return fail(
-      `datasources not healthy: ${problems.join('; ')}`,
-      `"stackgen logs ${stack.name} grafana" shows provisioning errors; ${stack.output}/grafana/provisioning holds the datasources`,
-    );
-  }
-  return pass(healthy.length ? `healthy: ${healthy.join(', ')}` : 'no datasources to check');
 }
 
 /**
@@ -433,8 +363,4 @@ function hostEndpoint({ stack, projectRoot, hostOf }: VerifyContext, protocol: P
   const host = hostOf(SERVICE_NAMES.collector);
   const env = new Map(otelEnvironment(stack, { from: 'host', protocol, projectRoot, host }));
   return env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -11,7 +11,7 @@ import { createCa, issueServerCertificate } from '../../src/tls/certificates.js'
 import { OperationError } from '../../src/errors.js';
 import { loadStack } from '../../src/model/load.js';
 import { renderStack } from '../../src/render/plan.js';
-import { probeCollectorFromHost } from '../../src/runtime/health.js';
+import { probeCollectorFromHost } from '../../src/components/collector/health.js';
 import { verifyStack, type VerifyReport } from '../../src/verify/verify.js';
 import { captureIo, testdir } from '../helpers/testdir.js';
 import * as double from './doubles.js';

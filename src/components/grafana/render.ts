@@ -5,7 +5,7 @@
 import { backendOf } from '../../backends/index.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
 import path from 'node:path';
-import { DATASOURCE_UIDS, dashboardUid, tracesDatasource } from '../../model/grafana.js';
+import { DATASOURCE_UIDS, dashboardUid, tracesDatasource } from './datasources.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import type { Dashboard } from '../../model/constants.js';
 import {

@@ -8,4 +8,5 @@ export const FACTS = {
   serviceName: 'loki',
   ports: { lokiHttp: 3100, lokiGrpc: 9095 },
   hostPorts: { defaults: { api: 3100 }, description: 'Loki push and query API (3100).' },
+  datasource: { uid: 'loki', name: 'Loki', type: 'loki' },
 } as const satisfies ComponentFacts;

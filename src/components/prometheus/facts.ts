@@ -8,4 +8,5 @@ export const FACTS = {
   serviceName: 'prometheus',
   ports: { prometheus: 9090 },
   hostPorts: { defaults: { ui: 9090 }, description: 'Prometheus UI and API (9090).' },
+  datasource: { uid: 'prometheus', name: 'Prometheus', type: 'prometheus' },
 } as const satisfies ComponentFacts;

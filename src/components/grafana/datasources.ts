@@ -4,15 +4,17 @@
  * against these.
  */
 import { createHash } from 'node:crypto';
-import { backendOf } from '../backends/index.js';
-import type { Dashboard } from './constants.js';
-import type { Stack } from './normalize.js';
+import { backendOf } from '../../backends/index.js';
+import type { Dashboard } from '../../model/constants.js';
+import type { Stack } from '../../model/normalize.js';
+import { FACTS as LOKI } from '../loki/facts.js';
+import { FACTS as PROMETHEUS } from '../prometheus/facts.js';
 
 /**
- * Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. The
- * backends' are in their facts (`datasource`).
+ * Stable Grafana datasource uids: dashboards and links refer to them, so they survive regeneration. Each
+ * is in its part's facts (`datasource`), the backends' too.
  */
-export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki' } as const;
+export const DATASOURCE_UIDS = { prometheus: PROMETHEUS.datasource.uid, loki: LOKI.datasource.uid } as const;
 
 export interface StackDatasource {
   uid: string;
@@ -25,11 +27,9 @@ export function stackDatasources(stack: Stack): StackDatasource[] {
   const traces = tracesDatasource(stack);
   const runs = (role: Stack['components'][number]) => stack.components.includes(role);
   return [
-    ...(runs('prometheus')
-      ? [{ uid: DATASOURCE_UIDS.prometheus, name: 'Prometheus', type: 'prometheus' }]
-      : []),
+    ...(runs('prometheus') ? [PROMETHEUS.datasource] : []),
     ...(traces ? [traces] : []),
-    ...(runs('loki') ? [{ uid: DATASOURCE_UIDS.loki, name: 'Loki', type: 'loki' }] : []),
+    ...(runs('loki') ? [LOKI.datasource] : []),
   ];
 }
 

@@ -6,21 +6,15 @@
  * endpoint, a protocol that does not match the port); the backend has spans of its service name from the
  * last minutes. This separates "the pipeline is broken" from "the app produces no spans".
  */
-import { containerIds, execInContainer, inspectContainers } from '../docker/engine.js';
-import { SERVICE_NAMES, type App, type Stack } from '../model/normalize.js';
-import { otelEnvironment } from '../render/otel-env.js';
-import { appUpCommand } from '../components/apps/render.js';
-import { serviceSearch } from './backends.js';
-import { describeNetworkError, request } from './http.js';
+import { containerIds, execInContainer, inspectContainers } from '../../docker/engine.js';
+import { SERVICE_NAMES, type App, type Stack } from '../../model/normalize.js';
+import { otelEnvironment } from '../../render/otel-env.js';
+import { appUpCommand } from './render.js';
+import { serviceSearch } from '../../verify/backends.js';
+import { describeNetworkError, request } from '../../verify/http.js';
+import type { Outcome } from '../../verify/outcome.js';
 
 export type AppHopId = 'app-container' | 'app-networks' | 'app-dns' | 'app-environment' | 'app-spans';
-
-export interface AppOutcome {
-  status: 'pass' | 'skip' | 'fail';
-  detail: string;
-  /** What to look at, when it failed. */
-  hint?: string;
-}
 
 export const APP_HOPS: Record<AppHopId, { step: number; name: string }> = {
   'app-container': { step: 2, name: 'app container running' },
@@ -46,7 +40,7 @@ export async function verifyApp(
   stack: Stack,
   app: App,
   options: { timeoutMs: number; ca: string | undefined },
-  record: (id: AppHopId, run: () => Promise<AppOutcome>) => Promise<AppOutcome>,
+  record: (id: AppHopId, run: () => Promise<Outcome>) => Promise<Outcome>,
 ): Promise<void> {
   const skipRest = async (from: AppHopId, why: string) => {
     const ids = Object.keys(APP_HOPS) as AppHopId[];
@@ -67,10 +61,7 @@ export async function verifyApp(
   await record('app-spans', async () => spansOf(stack, serviceNameOf(app, running), options));
 }
 
-async function findContainer(
-  stack: Stack,
-  app: App,
-): Promise<{ container?: Container; outcome: AppOutcome }> {
+async function findContainer(stack: Stack, app: App): Promise<{ container?: Container; outcome: Outcome }> {
   const labels = [
     `com.docker.compose.service=${app.service}`,
     ...(app.project ? [`com.docker.compose.project=${app.project}`] : []),
@@ -102,7 +93,7 @@ async function findContainer(
   return { container, outcome: { status: 'pass', detail: `${name} runs` } };
 }
 
-function networks(stack: Stack, app: App, container: Container): AppOutcome {
+function networks(stack: Stack, app: App, container: Container): Outcome {
   const collectorNetworks = [stack.networks.observability, ...stack.networks.applications.map((n) => n.name)];
   const on = Object.keys(container.NetworkSettings.Networks);
   const shared = on.filter((n) => collectorNetworks.includes(n));
@@ -115,7 +106,7 @@ function networks(stack: Stack, app: App, container: Container): AppOutcome {
 }
 
 /** Asks the app's container itself, with whatever its image has (getent, nslookup). */
-async function resolvesCollector(container: Container): Promise<AppOutcome> {
+async function resolvesCollector(container: Container): Promise<Outcome> {
   const collector = SERVICE_NAMES.collector;
   const result = await execInContainer(container.Id, `getent hosts ${collector} || nslookup ${collector}`);
   if (result.exitCode === 0) {
@@ -143,7 +134,7 @@ async function resolvesCollector(container: Container): Promise<AppOutcome> {
   };
 }
 
-function environment(stack: Stack, app: App, container: Container): AppOutcome {
+function environment(stack: Stack, app: App, container: Container): Outcome {
   const env = Object.fromEntries(
     (container.Config.Env ?? []).map((line) => [
       line.slice(0, line.indexOf('=')),
@@ -218,7 +209,7 @@ async function spansOf(
   stack: Stack,
   service: string,
   options: { timeoutMs: number; ca: string | undefined },
-): Promise<AppOutcome> {
+): Promise<Outcome> {
   const search = await serviceSearch(stack);
   if ('skip' in search) return { status: 'skip', detail: search.skip(service) };
   const now = Date.now();

@@ -3,11 +3,11 @@
  * health_check extension itself: from the host through the published port, or, when that port is not
  * published, from another service of the stack whose image has wget.
  */
-import { backendOf } from '../backends/index.js';
-import type { ComposeProject } from '../docker/compose.js';
-import { SERVICE_NAMES, type Stack } from '../model/normalize.js';
-import { hostForUrls } from '../render/endpoints.js';
-import { INTERNAL_PORTS } from '../model/ports.js';
+import { backendOf } from '../../backends/index.js';
+import type { ComposeProject } from '../../docker/compose.js';
+import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
+import { hostForUrls } from '../../render/endpoints.js';
+import { INTERNAL_PORTS } from '../../model/ports.js';
 
 export interface Probe {
   healthy: boolean;

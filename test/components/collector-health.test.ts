@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeCollectorFromHost } from '../../src/runtime/health.js';
+import { probeCollectorFromHost } from '../../src/components/collector/health.js';
 import { planOf } from '../helpers/plan.js';
 
 const servers: http.Server[] = [];
