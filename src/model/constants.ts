@@ -15,37 +15,11 @@ export const BACKEND_NAMES = Object.fromEntries(BACKEND_LIST.map((b) => [b.name,
   string
 >;
 
-export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
-export type Signal = (typeof SIGNALS)[number];
-
-export const DASHBOARDS = ['red', 'collector'] as const;
-export type Dashboard = (typeof DASHBOARDS)[number];
+export { SIGNALS, type Signal } from '../components/collector/facts.js';
+export { DASHBOARDS, type Dashboard } from '../components/grafana/facts.js';
 
 /** Stack names: they become file paths, the compose project name and Docker network names. */
 export const STACK_NAME_PATTERN = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-
-/**
- * Resource attributes Loki makes index labels of (one stream per combination): the ones naming where a log
- * comes from. Loki 3.7's own default list (pkg/loghttp/push/otlp_config.go) also holds service.instance.id,
- * k8s.pod.name, k8s.replicaset.name, k8s.job.name and container.name, which change with every process,
- * pod or run: as labels they make a stream each. Left out here, they stay on every record as structured
- * metadata, still searchable.
- */
-export const LOKI_INDEX_LABELS = [
-  'service.name',
-  'service.namespace',
-  'deployment.environment',
-  'deployment.environment.name',
-  'cloud.region',
-  'cloud.availability_zone',
-  'k8s.cluster.name',
-  'k8s.namespace.name',
-  'k8s.container.name',
-  'k8s.deployment.name',
-  'k8s.statefulset.name',
-  'k8s.daemonset.name',
-  'k8s.cronjob.name',
-];
 
 /** Resource attributes that change with every process, pod, container or run: never good Loki labels. */
 export const PER_PROCESS_ATTRIBUTES = [

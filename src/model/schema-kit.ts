@@ -1,9 +1,13 @@
 /**
- * The field types the stack model is made of, which the backends' sections (src/backends/<name>/facts.ts)
- * use too: they get this kit from schema.ts, so that their folders load no zod of their own (zod is loaded
- * only when a stack file is not in the parse cache).
+ * The field types the stack model is made of, which the sections of the stack's parts and backends
+ * (src/components/<name>/facts.ts, src/backends/<name>/facts.ts) are made of too: they get this kit from
+ * schema.ts, so that their folders load no zod of their own (zod is loaded only when a stack file is not in
+ * the parse cache).
  */
 import * as z from 'zod';
+import { BACKEND_LIST } from '../backends/index.js';
+import type { Backend } from '../backends/backend.js';
+import { listed } from '../prose.js';
 
 // Zod compiles a parser per object schema with new Function, which pays off only when one schema parses
 // many values; stackgen parses one stack file per run, and its CLI starts faster without it.
@@ -44,16 +48,32 @@ export const goDuration = z.string().regex(new RegExp('^(\\d+(\\.\\d+)?(ns|us|µ
   message: 'expected a duration such as 200ms, 5s or 1m',
 });
 
+/** Compose reads keys starting with `x-` as extension fields: a network or service so named vanishes. */
+export const NOT_AN_EXTENSION = /^(?!x-)/;
+export const extensionMessage = (what: string) =>
+  `a ${what} name must not start with "x-": compose reads such keys as extension fields and ignores them`;
+
+/** A service name in a compose file. */
+export const serviceName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, {
+    message: 'expected a compose service name (letters, digits, "_", ".", "-")',
+  })
+  .regex(NOT_AN_EXTENSION, { message: extensionMessage('service') })
+  .max(63);
+
 export const memoryLimitMiB = (fallback: number) =>
   z.number().int().min(64).max(262144).default(fallback).describe('Container memory limit in MiB.');
 
 /**
- * The zod builders the backends' sections use, named one by one: the bundle keeps only the parts of zod
- * that are named (the whole namespace handed over would add 360 kB to every start). A backend that needs
- * another adds it here.
+ * The zod builders the sections use, named one by one: the bundle keeps only the parts of zod that are named
+ * (the whole namespace handed over would add 360 kB to every start). A section that needs another adds it
+ * here.
  */
 const builders = {
   strictObject: z.strictObject,
+  array: z.array,
+  union: z.union,
   boolean: z.boolean,
   number: z.number,
   string: z.string,
@@ -67,8 +87,13 @@ export const SCHEMA_KIT = {
   relativePath,
   port,
   hostPort,
+  serviceName,
   promDuration,
+  promDurationMs,
   goDuration,
   memoryLimitMiB,
+  /** The backends that are so, named in prose ("Jaeger and Tempo"), for a description. */
+  backendTitles: (which: (backend: Backend<unknown>) => boolean) =>
+    listed(BACKEND_LIST.filter(which).map((b) => b.title)),
 };
 export type SchemaKit = typeof SCHEMA_KIT;

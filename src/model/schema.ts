@@ -6,20 +6,22 @@
  */
 import * as z from 'zod';
 import {
-  goDuration,
   hostPort,
-  memoryLimitMiB,
-  port,
-  promDuration,
-  promDurationMs,
   relativePath,
+  extensionMessage,
+  NOT_AN_EXTENSION,
   SCHEMA_KIT,
+  serviceName,
 } from './schema-kit.js';
-import { BACKENDS, DASHBOARDS, LOKI_INDEX_LABELS, SIGNALS, STACK_NAME_PATTERN } from './constants.js';
+import { BACKENDS, STACK_NAME_PATTERN } from './constants.js';
 import { IMAGES } from './images.js';
 import { BACKEND_LIST, type BackendName, type BackendOf } from '../backends/index.js';
 import { DEFAULT_HOST_PORTS } from './host-ports.js';
 import { COMPONENT_HOST_PORTS } from '../components/index.js';
+import { FACTS as COLLECTOR } from '../components/collector/facts.js';
+import { FACTS as GRAFANA } from '../components/grafana/facts.js';
+import { FACTS as LOKI } from '../components/loki/facts.js';
+import { FACTS as PROMETHEUS } from '../components/prometheus/facts.js';
 import { listed } from '../prose.js';
 
 const identifier = z
@@ -30,11 +32,6 @@ const identifier = z
   })
   .max(40);
 
-/** Compose reads keys starting with `x-` as extension fields: a network or service so named vanishes. */
-const NOT_AN_EXTENSION = /^(?!x-)/;
-const extensionMessage = (what: string) =>
-  `a ${what} name must not start with "x-": compose reads such keys as extension fields and ignores them`;
-
 /** A Docker network name: what other compose projects use to join it. */
 const networkName = z
   .string()
@@ -42,15 +39,6 @@ const networkName = z
     message: 'expected a Docker network name (letters, digits, "_", ".", "-")',
   })
   .regex(NOT_AN_EXTENSION, { message: extensionMessage('network') })
-  .max(63);
-
-/** A service name in a compose file. */
-const serviceName = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, {
-    message: 'expected a compose service name (letters, digits, "_", ".", "-")',
-  })
-  .regex(NOT_AN_EXTENSION, { message: extensionMessage('service') })
   .max(63);
 
 /** An image tag, optionally pinned to a digest: `0.159.0` or `0.159.0@sha256:<64 hex>`. */
@@ -74,153 +62,6 @@ const versions = Object.fromEntries(
     imageVersion.default(version).describe(`Tag of \`${repository}\`.`),
   ]),
 ) as { [K in keyof typeof IMAGES]: z.ZodDefault<typeof imageVersion> };
-
-export const CollectorSchema = z
-  .strictObject({
-    otlp: z
-      .strictObject({
-        grpcPort: port.default(4317).describe('OTLP/gRPC port inside the Docker networks.'),
-        httpPort: port.default(4318).describe('OTLP/HTTP port inside the Docker networks.'),
-        cors: z
-          .strictObject({
-            allowedOrigins: z
-              .array(
-                z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9*._:-]+|https?:\/\/\[[0-9a-fA-F:]+\](:\d+)?)$/, {
-                  message:
-                    'expected an origin such as https://app.example.com, http://localhost:5173, https://*.example.com or *',
-                }),
-              )
-              .min(1)
-              .describe(
-                'Origins whose pages may send OTLP/HTTP (e.g. http://localhost:5173, https://*.example.com; * allows any).',
-              ),
-            allowedHeaders: z
-              .array(
-                z
-                  .string()
-                  .regex(/^(\*|[A-Za-z0-9-]+)$/, { message: 'expected a header name such as X-Api-Key' }),
-              )
-              .default([])
-              .describe(
-                'Request headers browsers may send besides the ones always allowed (Content-Type and the like).',
-              ),
-            maxAge: z
-              .number()
-              .int()
-              .min(0)
-              .max(86400)
-              .optional()
-              .describe('Seconds browsers may cache the answer to their preflight request.'),
-          })
-          .optional()
-          .describe(
-            'CORS on OTLP/HTTP, for browser apps (the OpenTelemetry JS web SDK): without it browsers block the export.',
-          ),
-      })
-      .prefault({})
-      .describe('Ports the collector receives OTLP on. Receivers always bind 0.0.0.0 inside the container.'),
-    memoryLimitMiB: z
-      .number()
-      .int()
-      .min(128)
-      .max(65536)
-      .default(512)
-      .describe('Container memory limit. The memory_limiter and GOMEMLIMIT are derived from it.'),
-    batch: z
-      .strictObject({
-        sendBatchSize: z
-          .number()
-          .int()
-          .min(1)
-          .max(1_000_000)
-          .default(8192)
-          .describe('Spans, points or records per batch.'),
-        timeout: goDuration.default('200ms').describe('Longest wait before a partial batch is sent.'),
-      })
-      .prefault({})
-      .describe('The batch processor, last before the exporters.'),
-    samplingRatio: z
-      .number()
-      .gt(0)
-      .max(1)
-      .default(1)
-      .describe(
-        "Share of traces kept for the trace backend (1 keeps all). Request rates and durations still count every span: the collector's span metrics are made before sampling, and Tempo's metrics generator scales the sampled spans back up (it reads the sampling probability the collector writes into each span's tracestate).",
-      ),
-    spanMetrics: z
-      .boolean()
-      .optional()
-      .describe(
-        'Derive request rate, errors and duration per service from spans, for Prometheus and Grafana. Default: true, but false with Tempo, whose metrics generator makes them.',
-      ),
-    signals: z
-      .array(z.enum(SIGNALS))
-      .min(1)
-      .optional()
-      .describe(
-        'Signals the collector accepts and forwards. Default: traces and metrics, and logs with loki.enabled; with SigNoz all three, and SigNoz needs logs: it hands its collector a configuration only when that has a logs pipeline, and until then the collector accepts nothing.',
-      ),
-  })
-  .prefault({})
-  .describe('The OpenTelemetry collector (contrib) your apps send OTLP to.');
-
-export const ScrapeJobSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, { message: 'expected letters, digits, "_" and "-"' })
-    .max(63)
-    .describe('Prometheus job name.'),
-  app: serviceName.optional().describe('An app from `apps` to scrape by its service name (needs `port`).'),
-  port: port.optional().describe('Metrics port of `app`.'),
-  targets: z
-    .array(
-      z
-        .string()
-        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*:[0-9]{1,5}$/, { message: 'expected host:port, e.g. web:9464' }),
-    )
-    .optional()
-    .describe('Explicit host:port targets reachable from the observability network.'),
-  metricsPath: z
-    .string()
-    .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { message: 'expected an URL path such as /metrics' })
-    .default('/metrics')
-    .describe('URL path of the metrics.'),
-  scrapeInterval: promDuration.optional().describe('Overrides `prometheus.scrapeInterval` for this job.'),
-});
-
-/** The backends that are so, named in prose: "Jaeger and Tempo". */
-const titles = (which: (b: (typeof BACKEND_LIST)[number]) => boolean) =>
-  listed(BACKEND_LIST.filter(which).map((b) => b.title));
-
-export const LokiSchema = z
-  .strictObject({
-    enabled: z
-      .boolean()
-      .default(false)
-      .describe(
-        `Run Grafana Loki and send it the logs your apps export (${titles((b) => !b.storesLogs)} stacks; ${titles((b) => Boolean(b.storesLogs))} stores logs itself). Turns the collector's logs pipeline on, and adds Loki to Grafana with links between traces and logs.`,
-      ),
-    retention: promDuration
-      .refine((d) => promDurationMs(d) >= 864e5 && promDurationMs(d) % 864e5 === 0, {
-        message: "expected whole days (24h, 7d, 2w): Loki's index has a table per day",
-      })
-      .default('168h')
-      .describe('How long Loki keeps logs (deleted by its compactor), in whole days: 24h, 7d, 2w.'),
-    memoryLimitMiB: memoryLimitMiB(1024),
-    indexLabels: z
-      .array(
-        z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,254}$/, {
-          message: 'expected a resource attribute key such as service.name',
-        }),
-      )
-      .min(1)
-      .default(LOKI_INDEX_LABELS)
-      .describe(
-        'Resource attributes Loki turns into labels (dots become underscores: service_name). The others, and the trace and span ids, are kept on each record as structured metadata. Default: where a log comes from (service, environment, region, Kubernetes workload), nothing that changes with every process.',
-      ),
-  })
-  .prefault({})
-  .describe(`Grafana Loki, the logs store of the ${titles((b) => !b.storesLogs)} stacks.`);
 
 const certificatePair = z.strictObject({
   cert: relativePath.describe('PEM certificate, relative to the project root.'),
@@ -284,75 +125,6 @@ export const TlsSchema = z
       .describe('Clients in the stack skip certificate verification. Only for debugging; validate warns.'),
   })
   .describe(`TLS for OTLP, ${listed([...TLS_BACKENDS.map((b) => b.title), 'Loki'])}.`);
-
-export const PrometheusSchema = z
-  .strictObject({
-    enabled: z
-      .boolean()
-      .optional()
-      .describe('Run Prometheus. Default: true; false with SigNoz, which has its own UI.'),
-    memoryLimitMiB: memoryLimitMiB(1024),
-    retention: promDuration.default('15d').describe('How long Prometheus keeps samples.'),
-    scrapeInterval: promDuration.default('15s').describe('How often Prometheus scrapes every target.'),
-    scrapeJobs: z
-      .array(ScrapeJobSchema)
-      .default([])
-      .describe("Extra scrape jobs, e.g. your apps' own /metrics."),
-    ruleFiles: z
-      .array(relativePath)
-      .default([])
-      .describe(
-        'Your own Prometheus rule files (recording and alerting rules), or folders of them (their *.yml and *.yaml files), relative to the project root. stackgen mounts and checks them but never writes them; Prometheus loads them beside the stack-health alerts.',
-      ),
-  })
-  .prefault({})
-  .describe("Prometheus (v3): span metrics, the collector's own metrics, your scrape jobs.");
-
-export const GrafanaSchema = z
-  .strictObject({
-    enabled: z
-      .boolean()
-      .optional()
-      .describe('Run Grafana. Default: true; false with SigNoz, which has its own UI.'),
-    memoryLimitMiB: memoryLimitMiB(512),
-    dashboards: z
-      .array(z.enum(DASHBOARDS))
-      .optional()
-      .describe(
-        'Built-in dashboards: `red` (rate, errors, duration per service), `collector` (pipeline health). Default: both; with SigNoz, collector only.',
-      ),
-    extraDashboards: z
-      .array(
-        z.union(
-          [
-            relativePath,
-            z.strictObject({
-              path: relativePath.describe('A dashboard JSON file, or a folder of them (its *.json files).'),
-              folder: z
-                .string()
-                .min(1)
-                .max(100)
-                .regex(/^[^/\\]+$/, { message: 'expected a folder name without "/"' })
-                .optional()
-                .describe('Grafana folder to show them in. Default: the stack name.'),
-            }),
-          ],
-          { error: 'expected a path, or { path, folder }' },
-        ),
-      )
-      .default([])
-      .describe(
-        'Your own dashboards: JSON files (as Grafana exports them) or folders of them, relative to the project root. stackgen mounts and checks them (JSON, uid, datasources) but never writes them; Grafana shows them in their own folder and reloads them as they change.',
-      ),
-    adminUser: z
-      .string()
-      .regex(/^[A-Za-z0-9_.@-]+$/, { message: 'expected letters, digits and "_.@-"' })
-      .max(64)
-      .default('admin')
-      .describe("Admin login. The password is generated into the stack's .env, never into committed files."),
-  })
-  .prefault({})
-  .describe('Grafana with provisioned datasources and dashboards.');
 
 export const NetworksSchema = z
   .strictObject({
@@ -595,11 +367,11 @@ export const StackSchema = z.strictObject({
       'Where the stack runs: compose (one Docker host) or swarm (a Docker Swarm cluster: stackgen also writes swarm.yaml, and up, down and status work against a swarm manager).',
     ),
   swarm: SwarmSchema,
-  collector: CollectorSchema,
+  collector: COLLECTOR.settings(SCHEMA_KIT),
   ...backendSections,
-  loki: LokiSchema,
-  prometheus: PrometheusSchema,
-  grafana: GrafanaSchema,
+  loki: LOKI.settings(SCHEMA_KIT),
+  prometheus: PROMETHEUS.settings(SCHEMA_KIT),
+  grafana: GRAFANA.settings(SCHEMA_KIT),
   networks: NetworksSchema,
   apps: z.array(AppSchema).default([]).describe('Your own services that send telemetry to the stack.'),
   exposure: z

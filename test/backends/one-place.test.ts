@@ -81,9 +81,13 @@ describe('a backend in one place', () => {
   });
 
   it('Tempo and SigNoz: their folders; elsewhere only the prose of settings whose defaults they change', () => {
-    // The descriptions of collector.samplingRatio, collector.spanMetrics, collector.signals,
-    // prometheus.enabled, grafana.enabled and grafana.dashboards say what Tempo and SigNoz change.
-    expect(filesNaming('tempo')).toEqual(['model/schema.ts']);
-    expect(filesNaming('signoz')).toEqual(['model/schema.ts']);
+    // The descriptions of collector.samplingRatio and collector.spanMetrics say what Tempo changes;
+    // collector.signals, prometheus.enabled, grafana.enabled and grafana.dashboards what SigNoz changes.
+    expect(filesNaming('tempo')).toEqual(['components/collector/facts.ts']);
+    expect(filesNaming('signoz')).toEqual([
+      'components/collector/facts.ts',
+      'components/grafana/facts.ts',
+      'components/prometheus/facts.ts',
+    ]);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LOKI_INDEX_LABELS } from '../../src/model/constants.js';
+import { INDEX_LABELS } from '../../src/components/loki/facts.js';
 import { otelEnvironment } from '../../src/render/otel-env.js';
 import type { RenderPlan } from '../../src/render/plan.js';
 import { loadObject, planOfObject } from '../helpers/plan.js';
@@ -154,7 +154,7 @@ describe('loki.yaml against Loki 3.7.6', () => {
       distributor: { otlp_config: { default_resource_attributes_as_index_labels: string[] } };
     }>(await plan(), 'loki/loki.yaml');
     const labels = config.distributor.otlp_config.default_resource_attributes_as_index_labels;
-    expect(labels).toEqual(LOKI_INDEX_LABELS);
+    expect(labels).toEqual(INDEX_LABELS);
     expect(labels.filter((l) => !UPSTREAM_INDEX_LABELS.includes(l))).toEqual([]);
     expect(labels.filter((l) => PER_PROCESS.includes(l))).toEqual([]);
     expect(UPSTREAM_INDEX_LABELS.filter((l) => !labels.includes(l)).sort()).toEqual([...PER_PROCESS].sort());
