@@ -91,7 +91,7 @@ export const TlsSchema = z
       .strictObject({
         ca: relativePath.describe('The CA certificate that signed the server certificates.'),
         collector: certificatePair.describe(
-          "The collector's server certificate (its names must include otel-collector).",
+          `The collector's server certificate (its names must include ${COLLECTOR.serviceName}).`,
         ),
         ...backendCertificates,
         loki: certificatePair.optional().describe("Loki's server certificate (names: loki and localhost)."),

@@ -203,7 +203,7 @@ async function collectorHealth({ stack, probeCollector }: VerifyContext): Promis
   }
   if (probe.healthy) return pass(`${probe.via} answers`);
   return fail(
-    probe.reason ?? `the collector (otel-collector) does not answer at ${probe.via}`,
+    probe.reason ?? `the collector (${SERVICE_NAMES.collector}) does not answer at ${probe.via}`,
     `is the stack running? Start it with "stackgen up ${stack.name}"; "stackgen status ${stack.name}" shows what runs`,
   );
 }
@@ -235,7 +235,7 @@ async function sendSpan(
     if (error instanceof SpansRejected) {
       return fail(
         `${url}: ${error.message}`,
-        `"stackgen logs ${stack.name} otel-collector" shows why the collector rejected them`,
+        `"stackgen logs ${stack.name} ${SERVICE_NAMES.collector}" shows why the collector rejected them`,
       );
     }
     const other =
@@ -246,7 +246,7 @@ async function sendSpan(
       `the collector did not accept the span at ${url}: ${describeNetworkError(error)}`,
       `check the port takes OTLP over ${protocol === 'grpc' ? 'gRPC' : 'HTTP'}, not ${other}` +
         (stack.tls.enabled ? ', and that the client trusts the stack CA' : '') +
-        `; "stackgen logs ${stack.name} otel-collector" shows why the collector refused it`,
+        `; "stackgen logs ${stack.name} ${SERVICE_NAMES.collector}" shows why the collector refused it`,
     );
   }
 }
@@ -341,7 +341,7 @@ async function logsInLoki(context: VerifyContext, report: VerifyReport, deadline
   } catch (error) {
     return fail(
       `the collector did not accept the log record at ${url}: ${error instanceof LogsRejected ? error.message : describeNetworkError(error)}`,
-      `"stackgen logs ${stack.name} otel-collector" shows why; the collector takes logs only when collector.signals lists them`,
+      `"stackgen logs ${stack.name} ${SERVICE_NAMES.collector}" shows why; the collector takes logs only when collector.signals lists them`,
     );
   }
   let last = '';
@@ -354,7 +354,7 @@ async function logsInLoki(context: VerifyContext, report: VerifyReport, deadline
   }
   return fail(
     `Loki did not return the record "${marker}" within the time limit (${lookup.api}: ${last})`,
-    `the collector accepted it: look for export errors in "stackgen logs ${stack.name} otel-collector loki"; or give it longer with --timeout`,
+    `the collector accepted it: look for export errors in "stackgen logs ${stack.name} ${SERVICE_NAMES.collector} ${SERVICE_NAMES.loki}"; or give it longer with --timeout`,
   );
 }
 

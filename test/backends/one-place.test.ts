@@ -8,35 +8,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { BACKEND_LIST } from '../../src/backends/index.js';
+import { codeWords, sourceFiles } from '../helpers/code-words.js';
 
-const SRC = path.resolve(import.meta.dirname, '../../src');
 const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
-
-function sourceFiles(): string[] {
-  return (readdirSync(SRC, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.split(path.sep).join('/'))
-    .sort();
-}
-
-/** The identifiers and the text of the string literals of a file: its code, without its comments. */
-function codeWords(file: string): string[] {
-  const source = ts.createSourceFile(
-    file,
-    readFileSync(path.join(SRC, file), 'utf8'),
-    ts.ScriptTarget.Latest,
-  );
-  const words: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) words.push(node.text);
-    else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) words.push(node.text);
-    node.forEachChild(visit);
-  };
-  visit(source);
-  return words;
-}
 
 /** `tempoInit`, `SIGNOZ_ORG_ID`, "SigNoz" and "jaeger/config.yaml" hold the word; `temporary` does not. */
 function holds(text: string, name: string): boolean {
@@ -89,5 +65,13 @@ describe('a backend in one place', () => {
       'components/grafana/facts.ts',
       'components/prometheus/facts.ts',
     ]);
+  });
+});
+
+describe('what a backend says in two parts agrees', () => {
+  it('its own collector: the fact the model reads, the distribution the renderer reads', () => {
+    for (const backend of BACKEND_LIST)
+      expect(Boolean(backend.render.ownCollector), backend.name).toBe(Boolean(backend.ownCollector));
+    expect(BACKEND_LIST.filter((b) => b.ownCollector).map((b) => b.name)).toEqual(['signoz']);
   });
 });

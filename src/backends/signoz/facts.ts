@@ -5,6 +5,7 @@
 import type { BackendFacts } from '../backend.js';
 import type * as zod from 'zod';
 import type { SchemaKit } from '../../model/schema-kit.js';
+import { FACTS as COLLECTOR } from '../../components/collector/facts.js';
 import { RULES } from './rules.js';
 
 /** Where the ClickHouse histogramQuantile function comes from (SigNoz's release on GitHub by default). */
@@ -19,7 +20,7 @@ const NAMES = {
   postgres: 'postgres',
   schemaMigrator: 'schema-migrator',
   /** Its collector takes the stack's collector's name: apps reach it the same way on every backend. */
-  collector: 'otel-collector',
+  collector: COLLECTOR.serviceName,
 } as const;
 
 /** Its section of the stack file, `signoz:` (only with `backend: signoz`). */
