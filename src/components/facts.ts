@@ -1,7 +1,8 @@
 /**
  * What the model reads of one of the stack's own parts (the collector, Loki, Prometheus, Grafana): its
- * section of the stack file, its image and pin, its compose service, its ports. Each is its folder here, with its view and entry
- * (`render.ts`) and, where `verify` asks it something, its lookup (`verify.ts`); the list is `index.ts`.
+ * section of the stack file, its image and pin, its compose service, its ports. Each is its folder here,
+ * with its view and entry (`render.ts`) and, where `verify` asks it something, its lookup (`verify.ts`);
+ * the list is `index.ts`.
  */
 import type * as zod from 'zod';
 import type { ImageSpec } from '../backends/backend.js';
