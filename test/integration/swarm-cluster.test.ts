@@ -87,7 +87,12 @@ describe.sequential('a real three-node swarm on this machine', () => {
     );
     expect(deploy.exitCode, deploy.stderr).toBe(0);
     const placed = (service: string) => runningOn(`smoke_${service}`);
-    await eventually(async () => ((await placed('client')).includes('Running') ? true : undefined), 60);
+    // Each task starts on its own: the client can be running while web is still starting.
+    const running = async () => {
+      const states = await Promise.all([placed('web'), placed('client')]);
+      return states.every((s) => s.includes('Running')) ? true : undefined;
+    };
+    await eventually(running, 60);
     expect(await placed('web')).toMatch(/^sgsw-n2 Running/);
     expect(await placed('client')).toMatch(/^sgsw-n3 Running/);
     // The client on n3 fetched from web on n2, by service name.
