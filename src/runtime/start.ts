@@ -54,8 +54,6 @@ export async function startAndWait(
     { all: true },
     ['--progress', 'plain'],
   );
-  // fetch (undici) loads at its first use, some 25 ms: while compose works, not when the probe after it asks.
-  void fetch('data:,').catch(() => {});
   let stopped: 'interrupted' | 'timeout' | undefined;
   const stop = (why: typeof stopped) => () => {
     stopped ??= why;

@@ -8,6 +8,7 @@ import type { ComposeProject } from '../../docker/compose.js';
 import { SERVICE_NAMES, type Stack } from '../../model/normalize.js';
 import { hostForUrls } from '../../render/endpoints.js';
 import { INTERNAL_PORTS } from '../../model/ports.js';
+import { request } from '../../verify/http.js';
 
 export interface Probe {
   healthy: boolean;
@@ -46,12 +47,11 @@ export async function probeCollectorFromHost(
   const port = stack.exposure.ports.collector.health;
   if (port === false) return undefined;
   const url = `http://${host}:${port}/`;
-  const answers = (target: string) =>
-    fetch(target, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r,
-      () => undefined,
-    );
-  if (!(await answers(url))?.ok) return { healthy: false, via: url };
+  // node:http, not fetch: fetch's first use loads undici and compiles its WebAssembly parser, some 60 ms
+  // of CPU that up, status and verify would spend on this one question.
+  const answers = (target: string) => request(target, { timeoutMs: 2000 }).catch(() => undefined);
+  const health = await answers(url);
+  if (!health || health.status < 200 || health.status > 299) return { healthy: false, via: url };
   const otlp = stack.exposure.ports.collector.otlpHttp;
   if (otlp === false || stack.tls.enabled) return { healthy: true, via: url };
   // Any HTTP answer (a GET gets 405) shows the receiver listens; without one Docker's proxy just closes.
