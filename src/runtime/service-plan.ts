@@ -95,10 +95,14 @@ export async function serviceChanges(
     [`com.docker.compose.project=${stack.name}`, 'com.docker.compose.oneoff=False'],
     { all: true },
   ).then((ids) => inspectContainers<Container>(ids));
-  if (options.onlyWhenExisting && (await containers).length === 0) return [];
-  const hashed = await composeConfig(project, composeYaml, env, ['--hash', '*']);
+  // Asked beside the containers, not after them: up waits for this list before it starts compose.
+  const hashed = composeConfig(project, composeYaml, env, ['--hash', '*']);
+  if (options.onlyWhenExisting && (await containers).length === 0) {
+    hashed.catch(() => {});
+    return [];
+  }
   const hashes = new Map(
-    hashed
+    (await hashed)
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split(' ') as [string, string]),
