@@ -28,25 +28,24 @@ export function dockerHost(): string {
   );
 }
 
+/**
+ * The engine's ID, version and memory, and the version of the CLI's compose plugin: `docker info` asks
+ * every plugin for its metadata anyway, so a second run (`docker compose version`) is needed only when
+ * it lists no compose plugin.
+ */
+const INFO_FORMAT =
+  '{{.ID}}|{{.ServerVersion}}|{{.MemTotal}}|' +
+  '{{range .ClientInfo.Plugins}}{{if eq .Name "compose"}}{{.Version}}{{end}}{{end}}';
+
 export async function preflightDocker(): Promise<Docker> {
   const host = dockerHost();
-  // At once: the engine's answer, and which Compose there is.
-  const [engine, compose] = await Promise.all([
-    execa('docker', ['info', '--format', '{{.ID}}|{{.ServerVersion}}|{{.MemTotal}}'], {
-      reject: false,
-      timeout: 20_000,
-    }),
-    findCompose().then(
-      (found) => ({ found }),
-      (error: unknown) => ({ error }),
-    ),
-  ]);
+  const engine = await execa('docker', ['info', '--format', INFO_FORMAT], { reject: false, timeout: 20_000 });
   if (engine.code === 'ENOENT') {
     throw new OperationError(
       'docker was not found on the PATH: install Docker Engine (or Docker Desktop) and try again',
     );
   }
-  const [engineId = '', serverVersion = '', memTotal = '0'] = String(engine.stdout ?? '')
+  const [engineId = '', serverVersion = '', memTotal = '0', pluginVersion = ''] = String(engine.stdout ?? '')
     .trim()
     .split('|');
   if (engine.exitCode !== 0 || engine.timedOut || !serverVersion) {
@@ -57,8 +56,11 @@ export async function preflightDocker(): Promise<Docker> {
       `the Docker engine at ${host} does not answer (${why}). Start it (e.g. "sudo systemctl start docker"), or point DOCKER_HOST at a running engine`,
     );
   }
-  if ('error' in compose) throw compose.error;
-  return { ...compose.found, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
+  const compose =
+    majorVersion(pluginVersion) >= 2
+      ? { compose: { file: 'docker', args: ['compose'] }, composeVersion: pluginVersion.replace(/^v/, '') }
+      : await findCompose();
+  return { ...compose, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
 }
 
 async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>> {
