@@ -95,12 +95,12 @@ export async function serviceChanges(
     [`com.docker.compose.project=${stack.name}`, 'com.docker.compose.oneoff=False'],
     { all: true },
   ).then((ids) => inspectContainers<Container>(ids));
-  // Asked beside the containers, not after them: up waits for this list before it starts compose.
+  // Asked beside the containers, not after them: up waits for this list before it starts compose. A
+  // failure of either is reported where it is awaited below (not at all when nothing needs the hashes),
+  // not as an unhandled rejection while the other is awaited.
   const hashed = composeConfig(project, composeYaml, env, ['--hash', '*']);
-  if (options.onlyWhenExisting && (await containers).length === 0) {
-    hashed.catch(() => {});
-    return [];
-  }
+  for (const question of [containers, hashed]) question.catch(() => {});
+  if (options.onlyWhenExisting && (await containers).length === 0) return [];
   const hashes = new Map(
     (await hashed)
       .split('\n')
