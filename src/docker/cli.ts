@@ -57,17 +57,19 @@ export async function preflightDocker(): Promise<Docker> {
     );
   }
   const compose =
-    majorVersion(pluginVersion) >= 2
-      ? { compose: { file: 'docker', args: ['compose'] }, composeVersion: pluginVersion.replace(/^v/, '') }
-      : await findCompose();
+    majorVersion(pluginVersion) >= 2 ? viaPlugin(pluginVersion.replace(/^v/, '')) : await findCompose();
   return { ...compose, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
 }
 
+/** Compose as the docker CLI's plugin: `docker compose …`. */
+const viaPlugin = (version: string): Pick<Docker, 'compose' | 'composeVersion'> => ({
+  compose: { file: 'docker', args: ['compose'] },
+  composeVersion: version,
+});
+
 async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>> {
   const plugin = await execa('docker', ['compose', 'version', '--short'], { reject: false });
-  if (plugin.exitCode === 0 && majorVersion(plugin.stdout) >= 2) {
-    return { compose: { file: 'docker', args: ['compose'] }, composeVersion: plugin.stdout.trim() };
-  }
+  if (plugin.exitCode === 0 && majorVersion(plugin.stdout) >= 2) return viaPlugin(plugin.stdout.trim());
   const standalone = await execa('docker-compose', ['version', '--short'], { reject: false });
   if (standalone.exitCode === 0 && majorVersion(standalone.stdout) >= 2) {
     return { compose: { file: 'docker-compose', args: [] }, composeVersion: standalone.stdout.trim() };
