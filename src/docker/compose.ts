@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Stack } from '../model/normalize.js';
 import type { Docker } from './cli.js';
 import { compareText } from '../compare.js';
+import { containerName, listContainers, type ListedContainer } from './engine.js';
 
 export type ServiceState =
   'running' | 'created' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing' | 'not created';
@@ -84,21 +85,15 @@ export class ComposeProject {
 
   /**
    * Every container of the project, stopped ones too, by service name: what `docker compose ps --all`
-   * says, asked of the docker CLI by compose's labels (several times faster, and `up` asks every second).
+   * says, asked of the engine by compose's labels (several times faster, and `up` asks every second).
    */
   async ps(): Promise<ContainerState[]> {
+    const labels = [`com.docker.compose.project=${this.stack.name}`, 'com.docker.compose.oneoff=False'];
+    const listed = await listContainers({ label: labels }, true);
+    if (listed) return listed.map(stateOf).sort((a, b) => compareText(a.service, b.service));
     const result = await execa(
       'docker',
-      [
-        'ps',
-        '--all',
-        '--filter',
-        `label=com.docker.compose.project=${this.stack.name}`,
-        '--filter',
-        'label=com.docker.compose.oneoff=False',
-        '--format',
-        PS_FORMAT,
-      ],
+      ['ps', '--all', ...labels.flatMap((label) => ['--filter', `label=${label}`]), '--format', PS_FORMAT],
       { reject: false },
     );
     if (result.exitCode !== 0) return [];
@@ -118,9 +113,29 @@ const PS_FORMAT = [
   '{{.Ports}}',
 ].join('\t');
 
+/** One container of the API's list, as ContainerState. */
+export function stateOf(c: ListedContainer): ContainerState {
+  const ports = (c.Ports ?? []).flatMap(({ IP, PrivatePort, PublicPort, Type }) =>
+    PublicPort
+      ? [{ hostIp: IP ?? '', hostPort: PublicPort, containerPort: PrivatePort, protocol: Type }]
+      : [],
+  );
+  return {
+    ...fromStatus(c.State, c.Status),
+    service: c.Labels?.['com.docker.compose.service'] ?? '',
+    container: containerName(c),
+    ports: sortPorts(ports),
+  };
+}
+
 /** One line of `docker ps --format PS_FORMAT`. */
 export function parsePsLine(line: string): ContainerState {
   const [service = '', container = '', state = '', status = '', ports = ''] = line.split('\t');
+  return { ...fromStatus(state, status), service, container, ports: sortPorts(parsePorts(ports)) };
+}
+
+/** State, health and exit code from the engine's words: `running`, `Up 2 minutes (healthy)`. */
+function fromStatus(state: string, status: string): Pick<ContainerState, 'state' | 'health' | 'exitCode'> {
   const health = /\(healthy\)/.test(status)
     ? 'healthy'
     : /\(unhealthy\)/.test(status)
@@ -129,14 +144,18 @@ export function parsePsLine(line: string): ContainerState {
         ? 'starting'
         : 'none';
   return {
-    service,
-    container,
     state: state as ServiceState,
     health,
     exitCode: Number(/^Exited \((\d+)\)/.exec(status)?.[1] ?? 0),
-    ports: parsePorts(ports),
   };
 }
+
+/** Ports in one order whoever answered: by address, host port and protocol. */
+const sortPorts = (ports: PublishedPort[]): PublishedPort[] =>
+  ports.sort(
+    (a, b) =>
+      compareText(a.hostIp, b.hostIp) || a.hostPort - b.hostPort || compareText(a.protocol, b.protocol),
+  );
 
 /**
  * Docker's port list: `127.0.0.1:4317->4317/tcp, [::1]:80->80/tcp, 9090/tcp`, where consecutive mappings

@@ -2,9 +2,12 @@
  * The engine's objects beyond one compose project (containers, networks, volumes, images), each asked
  * through one typed verb. The runtime and verify use these instead of building docker arguments; a
  * question the engine cannot answer gives the empty answer, and the caller decides what that means.
+ * The questions that only read go to the engine's API on its local socket when the CLI would use that
+ * socket too (api.ts), and to the docker CLI otherwise; both ways give the same answer.
  */
 import { execa } from 'execa';
 import { compareText } from '../compare.js';
+import { apiGet, ok } from './api.js';
 
 const docker = (args: string[], timeout?: number) =>
   execa('docker', args, { reject: false, ...(timeout ? { timeout } : {}) });
@@ -18,19 +21,28 @@ export const lines = (text: unknown): string[] =>
 
 /** Ids of the containers carrying every label given (`key=value`), running only unless `all`. */
 export async function containerIds(labels: string[], options: { all?: boolean } = {}): Promise<string[]> {
+  const listed = await listContainers(labels.length ? { label: labels } : {}, options.all);
+  if (listed) return listed.map((c) => c.Id);
   const filters = labels.flatMap((label) => ['--filter', `label=${label}`]);
   return lines((await docker(['ps', ...(options.all ? ['-a'] : []), '-q', ...filters])).stdout);
 }
 
-/** `docker inspect` of containers, as the caller's type (the fields it reads); [] when it fails. */
+/**
+ * `docker inspect` of containers, as the caller's type (the fields it reads). One that does not exist is
+ * left out; through the CLI, which then fails as a whole, the answer is [].
+ */
 export async function inspectContainers<T>(ids: string[]): Promise<T[]> {
   if (ids.length === 0) return [];
+  const answers = await Promise.all(ids.map((id) => apiGet<T>(`/containers/${encodeURIComponent(id)}/json`)));
+  if (answers.every((a) => a !== undefined)) return answers.flatMap((a) => ok(a) ?? []);
   const result = await docker(['inspect', ...ids]);
   return result.exitCode === 0 ? (JSON.parse(result.stdout) as T[]) : [];
 }
 
 /** Names of the containers publishing a host port. */
 export async function containersPublishing(port: number): Promise<string[]> {
+  const listed = await listContainers({ publish: [String(port)] });
+  if (listed) return listed.map(containerName);
   return lines((await docker(['ps', '--filter', `publish=${port}`, '--format', '{{.Names}}'])).stdout);
 }
 
@@ -62,16 +74,16 @@ export async function networkMembers(
 
 /** Every compose project with a container on the engine, with its first compose file. */
 export async function composeProjectsOnEngine(): Promise<{ project: string; file: string }[]> {
-  const listed = await docker([
-    'ps',
-    '-a',
-    '--format',
-    '{{.Label "com.docker.compose.project"}}\t{{.Label "com.docker.compose.project.config_files"}}',
-  ]);
-  return lines(listed.stdout).flatMap((line) => {
-    const [project, files] = line.split('\t');
-    const file = files?.split(',')[0];
-    return project && file ? [{ project, file }] : [];
+  const [project, files] = ['com.docker.compose.project', 'com.docker.compose.project.config_files'];
+  const listed = await listContainers({}, true);
+  const labelled = listed
+    ? listed.map(({ Labels: labels }) => [labels?.[project] ?? '', labels?.[files] ?? ''])
+    : lines(
+        (await docker(['ps', '-a', '--format', `{{.Label "${project}"}}\t{{.Label "${files}"}}`])).stdout,
+      ).map((line) => line.split('\t'));
+  return labelled.flatMap(([name, list]) => {
+    const file = list?.split(',')[0];
+    return name && file ? [{ project: name, file }] : [];
   });
 }
 
@@ -80,6 +92,14 @@ export async function projectVolumes(
   project: string,
   label: string,
 ): Promise<{ name: string; value: string }[]> {
+  const answer = await apiGet<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>(
+    '/volumes',
+    { filters: { label: [`com.docker.compose.project=${project}`] } },
+  );
+  if (answer) {
+    const volumes = ok(answer)?.Volumes ?? [];
+    return volumes.map((v) => ({ name: v.Name, value: v.Labels?.[label] ?? '' }));
+  }
   const listed = await docker([
     'volume',
     'ls',
@@ -113,6 +133,8 @@ export async function removeVolume(name: string): Promise<void> {
 export async function absentNetworks(names: string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
   const unique = [...new Set(names)];
+  const found = await Promise.all(unique.map((name) => apiGet(`/networks/${encodeURIComponent(name)}`)));
+  if (found.every((a) => a !== undefined)) return new Set(unique.filter((_, i) => found[i]!.status === 404));
   const inspect = await docker(['network', 'inspect', '--format', '{{.Name}}', ...unique]);
   const present = new Set(lines(inspect.stdout));
   return new Set(unique.filter((name) => !present.has(name)));
@@ -121,6 +143,10 @@ export async function absentNetworks(names: string[]): Promise<Set<string>> {
 /** Of these images, those the engine does not have (one inspect names each it lacks). */
 export async function absentImages(images: string[]): Promise<Set<string>> {
   if (images.length === 0) return new Set();
+  const unique = [...new Set(images)];
+  // A reference is a path in the API's route as it is (`registry:5000/team/app:1.2`), as the CLI sends it.
+  const found = await Promise.all(unique.map((image) => apiGet(`/images/${image}/json`)));
+  if (found.every((a) => a !== undefined)) return new Set(unique.filter((_, i) => found[i]!.status === 404));
   const inspect = await docker(['image', 'inspect', '--format', '{{.Id}}', ...new Set(images)]);
   return new Set([...String(inspect.stderr ?? '').matchAll(/No such image: (\S+)/g)].map((m) => m[1]!));
 }
@@ -165,3 +191,32 @@ export async function projectVolumeSizes(project: string): Promise<{ name: strin
     .map((v) => ({ name: v.Name, size: v.Size }))
     .sort((a, b) => compareText(a.name, b.name));
 }
+
+/** What the API's container list says of each container (the fields read here). */
+export interface ListedContainer {
+  Id: string;
+  Names: string[];
+  Labels: Record<string, string> | null;
+  State: string;
+  Status: string;
+  Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[] | null;
+}
+
+/**
+ * The API's container list with these filters (running only unless `all`); undefined when the API cannot
+ * be asked, [] when it refused.
+ */
+export async function listContainers(
+  filters: Record<string, string[]>,
+  all = false,
+): Promise<ListedContainer[] | undefined> {
+  const answer = await apiGet<ListedContainer[]>('/containers/json', {
+    all,
+    ...(Object.keys(filters).length ? { filters } : {}),
+  });
+  return answer && (ok(answer) ?? []);
+}
+
+/** A container's name as the CLI prints it: its own name, not a link's (`/web/db`), without the slash. */
+export const containerName = (c: ListedContainer): string =>
+  (c.Names.find((n) => n.lastIndexOf('/') === 0) ?? c.Names[0] ?? '').replace(/^\//, '');

@@ -423,6 +423,7 @@ describe.sequential('interruption before the wait, and a stack on its way up', (
     const lock = await stackLockFile();
     // The checks run in parallel and take a fraction of a second: a docker in front of the real one makes
     // one of them (the listing of the data volumes) slow, so the interrupt surely comes while they run.
+    // A context naming the same engine has up ask the CLI, not the engine's API on its socket.
     const bin = await mkdtemp(path.join(tmpdir(), 'stackgen-slow-docker-'));
     onTestFinished(() => rm(bin, { recursive: true, force: true }));
     const realDocker = (await execa('sh', ['-c', 'command -v docker'])).stdout;
@@ -431,10 +432,19 @@ describe.sequential('interruption before the wait, and a stack on its way up', (
       `#!/bin/sh\nif [ "$1 $2" = "volume ls" ]; then sleep 5; fi\nexec ${realDocker} "$@"\n`,
       { mode: 0o755 },
     );
+    const config = path.join(bin, 'config');
+    await execa('docker', ['context', 'create', 'same', '--docker', 'host=unix:///var/run/docker.sock'], {
+      env: { DOCKER_CONFIG: config },
+    });
     const child = execa('node', [BIN, 'up'], {
       cwd: project!,
       reject: false,
-      env: { NO_COLOR: '1', PATH: `${bin}:${process.env.PATH}` },
+      env: {
+        NO_COLOR: '1',
+        PATH: `${bin}:${process.env.PATH}`,
+        DOCKER_CONFIG: config,
+        DOCKER_CONTEXT: 'same',
+      },
     });
     try {
       // The lock appears after the engine answered, before the checks that precede starting anything.
