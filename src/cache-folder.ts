@@ -118,7 +118,7 @@ const MOST_CODE = 40;
 export function pruneCacheFolder(folder: string, now = Date.now()): void {
   try {
     const entries = readdirSync(folder)
-      .filter((name) => /^((checked|stack|render)-.+\.json|code-.+\.bin)$/.test(name))
+      .filter((name) => /^((checked|stack|render|plugin)-.+\.json|code-.+\.bin)$/.test(name))
       .map((name) => ({ name, mtime: statSync(path.join(folder, name)).mtimeMs }));
     const newest = (prefix: string) =>
       entries.filter((e) => e.name.startsWith(prefix)).sort((a, b) => b.mtime - a.mtime);

@@ -6,6 +6,7 @@
 import { execa, type Options } from 'execa';
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { CacheEntries } from '../cache-folder.js';
 import { OperationError } from '../errors.js';
 import { apiGet, cliConfig, cliConfigDir, engineSocket, ok } from './api.js';
 
@@ -75,12 +76,11 @@ export async function preflightDocker(): Promise<Docker> {
 async function preflightByApi(host: string): Promise<Docker | undefined> {
   const plugin = engineSocket() && onPath('docker') ? composePlugin() : undefined;
   if (!plugin) return undefined;
-  const [answer, metadata] = await Promise.all([
+  const [answer, version] = await Promise.all([
     apiGet<{ ID?: string; ServerVersion?: string; MemTotal?: number }>('/info'),
-    execa(plugin, ['docker-cli-plugin-metadata'], { reject: false, timeout: 20_000 }),
+    pluginVersionOf(plugin),
   ]);
   const info = answer && ok(answer);
-  const version = metadata.exitCode === 0 ? pluginVersion(metadata.stdout) : '';
   if (!info?.ServerVersion || majorVersion(version) < 2) return undefined;
   return {
     ...viaPlugin(version.replace(/^v/, '')),
@@ -119,12 +119,26 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function pluginVersion(metadata: string): string {
+/**
+ * The plugin's version from its metadata, as the CLI asks it (`docker-compose docker-cli-plugin-metadata`).
+ * That run takes some 20 ms, so a v2's version is kept in stackgen's cache with the file's size, time and
+ * inode: a plugin upgraded or replaced is asked again.
+ */
+async function pluginVersionOf(plugin: string): Promise<string> {
+  const file = statSync(plugin);
+  const tag = `${file.size}:${file.mtimeMs}:${file.ino}`;
+  const cache = CacheEntries.open('plugin');
+  const kept = cache.get(plugin, tag);
+  if (typeof kept === 'string') return kept;
+  const metadata = await execa(plugin, ['docker-cli-plugin-metadata'], { reject: false, timeout: 20_000 });
+  let version = '';
   try {
-    return String((JSON.parse(metadata) as { Version?: unknown }).Version ?? '');
+    version = String((JSON.parse(String(metadata.stdout)) as { Version?: unknown }).Version ?? '');
   } catch {
-    return '';
+    // Not the metadata a plugin must print: the CLI is asked instead.
   }
+  if (metadata.exitCode === 0 && majorVersion(version) >= 2) cache.put(plugin, tag, version);
+  return metadata.exitCode === 0 ? version : '';
 }
 
 /** Compose as the docker CLI's plugin: `docker compose …`. */

@@ -18,8 +18,11 @@ describe('the cache of check verdicts', () => {
     // Another build's verdicts: one written lately (another checkout, say) stays, one unused for weeks goes.
     writeFileSync(path.join(folder, 'checked-other.json'), '[]');
     writeFileSync(path.join(folder, 'checked-old.json'), '[]');
+    // The same goes for a Compose plugin's version kept by another build.
+    writeFileSync(path.join(folder, 'plugin-old.json'), '{}');
     const weeksAgo = new Date(Date.now() - 15 * 24 * 60 * 60 * 1000);
     utimesSync(path.join(folder, 'checked-old.json'), weeksAgo, weeksAgo);
+    utimesSync(path.join(folder, 'plugin-old.json'), weeksAgo, weeksAgo);
     const cache = CheckCache.open('build-1', folder);
     const key = CheckCache.key('collector/config.yaml', 'receivers: {}');
     cache.add(key);

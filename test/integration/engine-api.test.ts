@@ -9,7 +9,7 @@
  * stand-in image (standins/README.md).
  */
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import {
   projectVolumes,
 } from '../../src/docker/engine.js';
 import type { Stack } from '../../src/model/normalize.js';
+import { createProject, stackgenIn } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgapi';
@@ -217,5 +218,46 @@ describe('the engine API and the docker CLI give the same answers', () => {
     const images = [STANDINS.busybox, 'stackgen-standin/none:test', 'localhost:5000/team/none:1'];
     const absent = new Set(images.slice(1));
     expect(await bothWays(() => absentImages(images))).toEqual([absent, absent]);
+  });
+});
+
+describe("the Compose plugin's version", () => {
+  it('is asked of the plugin once, and again only when its file changes', async () => {
+    // The built CLI (only a build keeps a cache), a project with a stack not running, and a plugin in the
+    // CLI's config folder (found there first) that records each metadata run before running the real one.
+    const project = await createProject({ 'stacks/sgapi.yaml': 'name: sgapi\nbackend: jaeger\n' });
+    const config = path.join(project, 'docker-config');
+    const runs = path.join(project, 'metadata.log');
+    await mkdir(path.join(config, 'cli-plugins'), { recursive: true });
+    const plugin = path.join(config, 'cli-plugins', 'docker-compose');
+    const real = (
+      await docker(
+        'info',
+        '--format',
+        '{{range .ClientInfo.Plugins}}{{if eq .Name "compose"}}{{.Path}}{{end}}{{end}}',
+      )
+    ).stdout;
+    await writeFile(
+      plugin,
+      `#!/bin/sh\n[ "$1" = docker-cli-plugin-metadata ] && echo run >> ${runs}\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const env = { DOCKER_CONFIG: config, XDG_CACHE_HOME: path.join(project, 'cache') };
+    const status = async () => {
+      await writeFile(runs, '');
+      const result = await stackgenIn(project)(['status'], env);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      return (await readFile(runs, 'utf8')).split('\n').filter(Boolean).length;
+    };
+    try {
+      expect((await stackgenIn(project)(['generate'])).exitCode).toBe(0);
+      expect(await status()).toBe(1);
+      expect(await status()).toBe(0);
+      const later = new Date(Date.now() + 5000);
+      await utimes(plugin, later, later);
+      expect(await status()).toBe(1);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
   });
 });
