@@ -97,7 +97,8 @@ export async function projectVolumes(
     { filters: { label: [`com.docker.compose.project=${project}`] } },
   );
   if (answer) {
-    const volumes = ok(answer)?.Volumes ?? [];
+    // By name, as the CLI lists them.
+    const volumes = (ok(answer)?.Volumes ?? []).sort((a, b) => compareText(a.Name, b.Name));
     return volumes.map((v) => ({ name: v.Name, value: v.Labels?.[label] ?? '' }));
   }
   const listed = await docker([

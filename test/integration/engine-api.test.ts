@@ -34,6 +34,7 @@ const LABELS = [
   'com.docker.compose.oneoff=False',
   `com.docker.compose.project.config_files=/srv/${NAME}/compose.yaml`,
 ];
+const VOLUMES = [`${NAME}-data`, `${NAME}-z`, `${NAME}-a`, `${NAME}-m`];
 let folder: string;
 let log: string;
 let env: { path?: string; config?: string };
@@ -55,15 +56,11 @@ beforeAll(async () => {
   env = { path: `${folder}:${process.env.PATH}`, config };
 
   await docker('network', 'create', `${NAME}-net`);
-  await docker(
-    'volume',
-    'create',
-    '--label',
-    LABELS[0]!,
-    '--label',
-    'dev.stackgen.identity=abc',
-    `${NAME}-data`,
-  );
+  // Several, so an order the engine happens to keep is unlikely.
+  for (const volume of VOLUMES) {
+    const identity = volume === `${NAME}-data` ? ['--label', 'dev.stackgen.identity=abc'] : [];
+    await docker('volume', 'create', '--label', LABELS[0]!, ...identity, volume);
+  }
   const labelled = (service: string) =>
     [...LABELS, `com.docker.compose.service=${service}`].flatMap((l) => ['--label', l]);
   await docker(
@@ -98,7 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await execa('docker', ['rm', '-f', `${NAME}-web-1`, `${NAME}-init-1`], { reject: false });
-  await execa('docker', ['volume', 'rm', `${NAME}-data`], { reject: false });
+  await execa('docker', ['volume', 'rm', ...VOLUMES], { reject: false });
   await execa('docker', ['network', 'rm', `${NAME}-net`], { reject: false });
   if (folder) await rm(folder, { recursive: true, force: true });
 });
@@ -207,7 +204,13 @@ describe('the engine API and the docker CLI give the same answers', () => {
 
     const [volumes, volumesCli] = await bothWays(() => projectVolumes(NAME, 'dev.stackgen.identity'));
     expect(volumes).toEqual(volumesCli);
-    expect(volumes).toEqual([{ name: `${NAME}-data`, value: 'abc' }]);
+    // By name, as the CLI lists them.
+    expect(volumes).toEqual([
+      { name: `${NAME}-a`, value: '' },
+      { name: `${NAME}-data`, value: 'abc' },
+      { name: `${NAME}-m`, value: '' },
+      { name: `${NAME}-z`, value: '' },
+    ]);
 
     const networks = [`${NAME}-net`, `${NAME}-none`];
     expect(await bothWays(() => absentNetworks(networks))).toEqual([
