@@ -96,9 +96,10 @@ async function preflightByApi(host: string): Promise<Docker | undefined> {
  * manager, Unix).
  */
 function composePlugin(): string | undefined {
+  const extra = cliConfig()?.cliPluginsExtraDirs;
   const dirs = [
     path.join(cliConfigDir(), 'cli-plugins'),
-    ...(cliConfig()?.cliPluginsExtraDirs ?? []),
+    ...(Array.isArray(extra) ? extra.filter((dir) => typeof dir === 'string') : []),
     '/usr/local/lib/docker/cli-plugins',
     '/usr/local/libexec/docker/cli-plugins',
     '/usr/lib/docker/cli-plugins',
@@ -125,7 +126,8 @@ function isExecutable(file: string): boolean {
  * inode: a plugin upgraded or replaced is asked again.
  */
 async function pluginVersionOf(plugin: string): Promise<string> {
-  const file = statSync(plugin);
+  const file = statSync(plugin, { throwIfNoEntry: false });
+  if (!file) return '';
   const tag = `${file.size}:${file.mtimeMs}:${file.ino}`;
   const cache = CacheEntries.open('plugin');
   const kept = cache.get(plugin, tag);

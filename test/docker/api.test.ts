@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiGet, engineSocket } from '../../src/docker/api.js';
+import { preflightDocker } from '../../src/docker/cli.js';
 
 const KEYS = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG'] as const;
 let saved: Record<string, string | undefined>;
@@ -62,5 +63,14 @@ describe('the engine socket asked directly', () => {
   it('gives no answer, rather than failing, when nothing listens on the socket', async () => {
     process.env.DOCKER_HOST = `unix://${path.join(config, 'nothing.sock')}`;
     expect(await apiGet('/info')).toBeUndefined();
+  });
+
+  it('words a silent engine through the CLI, whatever config.json holds beside what it reads', async () => {
+    // The real docker CLI (no engine needed): the API's socket does not answer, so the CLI is asked.
+    process.env.DOCKER_HOST = `unix://${path.join(config, 'nothing.sock')}`;
+    await writeFile(path.join(config, 'config.json'), JSON.stringify({ cliPluginsExtraDirs: 5 }));
+    await expect(preflightDocker()).rejects.toThrow(
+      `the Docker engine at ${process.env.DOCKER_HOST} does not answer`,
+    );
   });
 });
