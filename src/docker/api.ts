@@ -90,6 +90,12 @@ export function apiGet<T>(
   });
 }
 
+/** GET of each route at once; undefined unless every one was answered (the caller asks the CLI instead). */
+export async function apiGetAll<T>(routes: string[]): Promise<ApiAnswer<T>[] | undefined> {
+  const answers = await Promise.all(routes.map((route) => apiGet<T>(route)));
+  return answers.every((a) => a !== undefined) ? (answers as ApiAnswer<T>[]) : undefined;
+}
+
 /** The body of a 2xx answer; undefined for another status (the engine refused: the CLI would fail too). */
 export const ok = <T>(answer: ApiAnswer<T>): T | undefined =>
   answer.status >= 200 && answer.status < 300 ? answer.body : undefined;

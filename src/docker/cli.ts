@@ -62,8 +62,7 @@ export async function preflightDocker(): Promise<Docker> {
       `the Docker engine at ${host} does not answer (${why}). Start it (e.g. "sudo systemctl start docker"), or point DOCKER_HOST at a running engine`,
     );
   }
-  const compose =
-    majorVersion(pluginVersion) >= 2 ? viaPlugin(pluginVersion.replace(/^v/, '')) : await findCompose();
+  const compose = majorVersion(pluginVersion) >= 2 ? viaPlugin(pluginVersion) : await findCompose();
   return { ...compose, host, engineId: engineId || host, memTotal: Number(memTotal) || 0 };
 }
 
@@ -83,7 +82,7 @@ async function preflightByApi(host: string): Promise<Docker | undefined> {
   const info = answer && ok(answer);
   if (!info?.ServerVersion || majorVersion(version) < 2) return undefined;
   return {
-    ...viaPlugin(version.replace(/^v/, '')),
+    ...viaPlugin(version),
     host,
     engineId: info.ID || host,
     memTotal: info.MemTotal || 0,
@@ -133,25 +132,29 @@ async function pluginVersionOf(plugin: string): Promise<string> {
   const kept = cache.get(plugin, tag);
   if (typeof kept === 'string') return kept;
   const metadata = await execa(plugin, ['docker-cli-plugin-metadata'], { reject: false, timeout: 20_000 });
+  if (metadata.exitCode !== 0) return '';
   let version = '';
   try {
     version = String((JSON.parse(String(metadata.stdout)) as { Version?: unknown }).Version ?? '');
   } catch {
     // Not the metadata a plugin must print: the CLI is asked instead.
   }
-  if (metadata.exitCode === 0 && majorVersion(version) >= 2) cache.put(plugin, tag, version);
-  return metadata.exitCode === 0 ? version : '';
+  if (majorVersion(version) >= 2) cache.put(plugin, tag, version);
+  return version;
 }
 
-/** Compose as the docker CLI's plugin: `docker compose …`. */
+/**
+ * Compose as the docker CLI's plugin: `docker compose …`. Docker's packages say `v2.29.7`, Debian's
+ * `2.26.1-4`: the leading v is dropped.
+ */
 const viaPlugin = (version: string): Pick<Docker, 'compose' | 'composeVersion'> => ({
   compose: { file: 'docker', args: ['compose'] },
-  composeVersion: version,
+  composeVersion: version.trim().replace(/^v/, ''),
 });
 
 async function findCompose(): Promise<Pick<Docker, 'compose' | 'composeVersion'>> {
   const plugin = await execa('docker', ['compose', 'version', '--short'], { reject: false });
-  if (plugin.exitCode === 0 && majorVersion(plugin.stdout) >= 2) return viaPlugin(plugin.stdout.trim());
+  if (plugin.exitCode === 0 && majorVersion(plugin.stdout) >= 2) return viaPlugin(plugin.stdout);
   const standalone = await execa('docker-compose', ['version', '--short'], { reject: false });
   if (standalone.exitCode === 0 && majorVersion(standalone.stdout) >= 2) {
     return { compose: { file: 'docker-compose', args: [] }, composeVersion: standalone.stdout.trim() };

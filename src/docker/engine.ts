@@ -7,7 +7,7 @@
  */
 import { execa } from 'execa';
 import { compareText } from '../compare.js';
-import { apiGet, ok } from './api.js';
+import { apiGet, apiGetAll, ok } from './api.js';
 
 const docker = (args: string[], timeout?: number) =>
   execa('docker', args, { reject: false, ...(timeout ? { timeout } : {}) });
@@ -33,8 +33,8 @@ export async function containerIds(labels: string[], options: { all?: boolean } 
  */
 export async function inspectContainers<T>(ids: string[]): Promise<T[]> {
   if (ids.length === 0) return [];
-  const answers = await Promise.all(ids.map((id) => apiGet<T>(`/containers/${encodeURIComponent(id)}/json`)));
-  if (answers.every((a) => a !== undefined)) return answers.flatMap((a) => ok(a) ?? []);
+  const answers = await apiGetAll<T>(ids.map((id) => `/containers/${encodeURIComponent(id)}/json`));
+  if (answers) return answers.flatMap((a) => ok(a) ?? []);
   const result = await docker(['inspect', ...ids]);
   return result.exitCode === 0 ? (JSON.parse(result.stdout) as T[]) : [];
 }
@@ -134,8 +134,8 @@ export async function removeVolume(name: string): Promise<void> {
 export async function absentNetworks(names: string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
   const unique = [...new Set(names)];
-  const found = await Promise.all(unique.map((name) => apiGet(`/networks/${encodeURIComponent(name)}`)));
-  if (found.every((a) => a !== undefined)) return new Set(unique.filter((_, i) => found[i]!.status === 404));
+  const found = await apiGetAll(unique.map((name) => `/networks/${encodeURIComponent(name)}`));
+  if (found) return new Set(unique.filter((_, i) => found[i]!.status === 404));
   const inspect = await docker(['network', 'inspect', '--format', '{{.Name}}', ...unique]);
   const present = new Set(lines(inspect.stdout));
   return new Set(unique.filter((name) => !present.has(name)));
@@ -146,9 +146,9 @@ export async function absentImages(images: string[]): Promise<Set<string>> {
   if (images.length === 0) return new Set();
   const unique = [...new Set(images)];
   // A reference is a path in the API's route as it is (`registry:5000/team/app:1.2`), as the CLI sends it.
-  const found = await Promise.all(unique.map((image) => apiGet(`/images/${image}/json`)));
-  if (found.every((a) => a !== undefined)) return new Set(unique.filter((_, i) => found[i]!.status === 404));
-  const inspect = await docker(['image', 'inspect', '--format', '{{.Id}}', ...new Set(images)]);
+  const found = await apiGetAll(unique.map((image) => `/images/${image}/json`));
+  if (found) return new Set(unique.filter((_, i) => found[i]!.status === 404));
+  const inspect = await docker(['image', 'inspect', '--format', '{{.Id}}', ...unique]);
   return new Set([...String(inspect.stderr ?? '').matchAll(/No such image: (\S+)/g)].map((m) => m[1]!));
 }
 
