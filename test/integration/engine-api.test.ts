@@ -25,7 +25,7 @@ import {
   projectVolumes,
 } from '../../src/docker/engine.js';
 import type { Stack } from '../../src/model/normalize.js';
-import { createProject, stackgenIn } from './helpers.js';
+import { createProject, sameEngineContext, stackgenIn } from './helpers.js';
 import { buildStandins, STANDINS } from './standins.js';
 
 const NAME = 'sgapi';
@@ -49,10 +49,7 @@ beforeAll(async () => {
   await writeFile(path.join(folder, 'docker'), `#!/bin/sh\necho "$*" >> ${log}\nexec ${realDocker} "$@"\n`, {
     mode: 0o755,
   });
-  const config = path.join(folder, 'config');
-  await execa('docker', ['context', 'create', 'sgapi-cli', '--docker', 'host=unix:///var/run/docker.sock'], {
-    env: { DOCKER_CONFIG: config },
-  });
+  const config = await sameEngineContext(folder, 'sgapi-cli');
   env = { path: `${folder}:${process.env.PATH}`, config };
 
   await docker('network', 'create', `${NAME}-net`);

@@ -70,3 +70,15 @@ export async function upTargets(prometheusPort: number): Promise<string[]> {
     .map((t) => t.labels.job)
     .sort();
 }
+
+/**
+ * A docker CLI config folder inside `folder` holding a context named `name` for the local engine's socket:
+ * with DOCKER_CONFIG and DOCKER_CONTEXT set to them, stackgen asks the CLI, not the engine's API.
+ */
+export async function sameEngineContext(folder: string, name: string): Promise<string> {
+  const config = path.join(folder, 'config');
+  await execa('docker', ['context', 'create', name, '--docker', 'host=unix:///var/run/docker.sock'], {
+    env: { DOCKER_CONFIG: config },
+  });
+  return config;
+}

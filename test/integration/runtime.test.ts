@@ -19,6 +19,7 @@ import {
   createProject,
   dispose,
   eventually,
+  sameEngineContext,
   stackgenIn,
   upTargets,
   volumes as volumesOf,
@@ -432,10 +433,7 @@ describe.sequential('interruption before the wait, and a stack on its way up', (
       `#!/bin/sh\nif [ "$1 $2" = "volume ls" ]; then sleep 5; fi\nexec ${realDocker} "$@"\n`,
       { mode: 0o755 },
     );
-    const config = path.join(bin, 'config');
-    await execa('docker', ['context', 'create', 'same', '--docker', 'host=unix:///var/run/docker.sock'], {
-      env: { DOCKER_CONFIG: config },
-    });
+    const config = await sameEngineContext(bin, 'same');
     const child = execa('node', [BIN, 'up'], {
       cwd: project!,
       reject: false,
